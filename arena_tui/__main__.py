@@ -1,0 +1,3 @@
+from arena_tui.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,131 @@
+"""Plain, immutable values that cross the broker boundary.
+
+Nothing here knows about Redis or the terminal. An ``Envelope`` is one stream entry: the seq the
+broker assigned plus the decoded ``Event``. Decoding never fails (see ``codec``), so an envelope
+may carry ``problems`` (what was wrong) and ``raw`` (the fields as they were on the wire, decoded
+with backslash escapes) for the viewer to show.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, NewType
+
+RunId = NewType("RunId", str)
+Seq = int
+"""Per-run sequence number: starts at 1, strictly increases, may have holes."""
+
+KNOWN_KINDS: tuple[str, ...] = (
+    "turn_start",
+    "observation",
+    "llm_prompt",
+    "llm_response",
+    "action",
+    "action_result",
+    "world_mutation",
+    "fork",
+    "metric",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One arena event as a producer hands it to ``publish``.
+
+    ``payload`` is the JSON object of the ``p`` field; it always has ``kind`` on the wire (the
+    codec adds it when encoding). ``ts`` is an aware UTC datetime; it is ``None`` only on
+    an entry read back without a usable ``ts`` field.
+    """
+
+    run_id: str
+    agent_id: str
+    t: int
+    kind: str
+    payload: Mapping[str, Any]
+    ts: datetime | None
+    v: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Envelope:
+    """An event as read back, with its seq. ``problems`` is empty for a clean entry."""
+
+    seq: Seq
+    event: Event
+    problems: tuple[str, ...] = ()
+    raw: Mapping[str, str] | None = None
+
+    @property
+    def broken(self) -> bool:
+        return bool(self.problems)
+
+
+@dataclass(frozen=True, slots=True)
+class RunMeta:
+    """What the ``:open`` sentinel says about a run. Both fields are optional on the wire."""
+
+    label: str | None = None
+    started_at: datetime | None = None
+
+
+class RunStatus(enum.StrEnum):
+    OPEN = "open"
+    """The ``:open`` key exists and events are recent (or events arrive without it)."""
+    STALE = "stale"
+    """The ``:open`` key exists but nothing was published for longer than the quiet time."""
+    FINISHED = "finished"
+    """No ``:open`` key and no recent events: the run is over but still replayable."""
+
+
+@dataclass(frozen=True, slots=True)
+class RunInfo:
+    """One run still held by the broker, open or finished, for the sidebar and ``runs --json``.
+
+    ``last_seq`` is the highest seq ever assigned (the ``:seq`` counter); ``first_seq`` is the
+    first seq still retained (0 when nothing is retained); ``n_events`` counts retained entries.
+    """
+
+    run_id: str
+    meta: RunMeta
+    status: RunStatus
+    n_events: int
+    last_seq: Seq
+    first_seq: Seq
+    last_event_at: datetime | None = None
+
+    @property
+    def trimmed(self) -> int:
+        """How many seqs below ``first_seq`` are gone (trimmed or never written)."""
+        return max(0, self.first_seq - 1) if self.first_seq else self.last_seq
+
+
+@dataclass(frozen=True, slots=True)
+class ReadResult:
+    """What a range read got, with trimming as data rather than an exception.
+
+    ``envelopes`` are in ascending seq order whatever the read direction. ``first_available`` is
+    the first seq the broker still holds (0 when the stream is empty); ``last_seq`` the highest
+    seq assigned so far. ``requested`` is the seq the caller asked for. When ``requested`` is
+    below ``first_available`` on a forward read, ``trimmed_from``..``first_available - 1`` is
+    gone: see ``lost``.
+    """
+
+    run_id: str
+    requested: Seq
+    envelopes: tuple[Envelope, ...]
+    first_available: Seq
+    last_seq: Seq
+    is_open: bool = True
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def overflowed(self) -> bool:
+        return 0 < self.requested < self.first_available
+
+    @property
+    def lost(self) -> int:
+        """Seqs in ``[requested, first_available)`` that the broker no longer holds."""
+        return self.first_available - self.requested if self.overflowed else 0

@@ -1,0 +1,50 @@
+"""The app's settings: one frozen object built from a mapping, so tests need no environment.
+
+``cli.py`` is the only place that loads ``.env`` and reads ``os.environ``; it hands the mapping
+to ``Settings.from_mapping`` and passes the result down. Variables (see ``env.example``):
+
+==========================  ===============================================================
+ARENA_BROKER_BACKEND        ``inprocess`` (default) or ``redis``
+REDIS_URL / REDIS_PASSWORD  where Redis is (see ``broker.factory``)
+ARENA_KEY_PREFIX            key prefix, default ``arena``
+ARENA_MAX_LEN               MAXLEN ~ for streams this process writes, default 10000
+ARENA_STALE_AFTER           seconds of silence before an open run is called stale (30)
+ARENA_TUI_DEMO              ``0`` to not start the built-in arena on the in-process broker
+==========================  ===============================================================
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from arena_tui.broker.errors import BrokerConfigError
+from arena_tui.broker.factory import BrokerSettings
+from arena_tui.broker.protocol import DEFAULT_STALE_AFTER
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    broker: BrokerSettings = field(default_factory=BrokerSettings)
+    stale_after: float = DEFAULT_STALE_AFTER
+    demo: bool = True
+    """Start the built-in synthetic arena when the broker is in-process."""
+
+    @classmethod
+    def from_mapping(cls, env: Mapping[str, str]) -> Settings:
+        raw_stale = env.get("ARENA_STALE_AFTER", "").strip()
+        try:
+            stale_after = float(raw_stale) if raw_stale else DEFAULT_STALE_AFTER
+        except ValueError:
+            raise BrokerConfigError(
+                f"ARENA_STALE_AFTER={raw_stale!r} is not a number of seconds"
+            ) from None
+        demo = env.get("ARENA_TUI_DEMO", "1").strip().lower() not in {"0", "false", "no", "off"}
+        return cls(
+            broker=BrokerSettings.from_mapping(env), stale_after=stale_after, demo=demo
+        )
+
+    @property
+    def embedded_demo(self) -> bool:
+        """Whether the app should run the synthetic arena in its own process."""
+        return self.demo and self.broker.backend == "inprocess"
