@@ -128,6 +128,7 @@ def run_events(spec: RunSpec) -> Iterator[Event]:
                 t=spec.fork.parent_t,
                 kind="fork",
                 payload={
+                    "kind": "fork",
                     "parent_run_id": spec.fork.parent_run_id,
                     "parent_t": spec.fork.parent_t,
                     "mutation_summary": spec.fork.mutation_summary,
@@ -156,7 +157,7 @@ def _agent_loop(spec: RunSpec, agent: str, rng: random.Random, first_turn: int) 
     def emit(kind: str, payload: dict[str, Any], after: float, who: str = agent) -> Event:
         nonlocal clock
         clock += timedelta(seconds=after)
-        return Event(spec.run_id, who, t, kind, payload, clock)
+        return Event(spec.run_id, who, t, kind, {"kind": kind, **payload}, clock)
 
     turns = range(first_turn, first_turn + spec.turns) if spec.turns is not None else None
     for t in turns if turns is not None else itertools.count(first_turn):
