@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from arena_tui.broker.models import Envelope, Event, RunMeta, Seq
@@ -43,13 +43,13 @@ def encode_payload(kind: str, payload: Mapping[str, Any]) -> bytes:
 def format_ts(ts: datetime) -> str:
     """``isoformat()`` of the instant in UTC (no fraction when microseconds are 0)."""
     if ts.tzinfo is None:
-        ts = ts.replace(tzinfo=timezone.utc)
-    return ts.astimezone(timezone.utc).isoformat()
+        ts = ts.replace(tzinfo=UTC)
+    return ts.astimezone(UTC).isoformat()
 
 
 def encode_event(event: Event) -> dict[bytes, bytes]:
     """The stream fields of ``event``, in the arena's order."""
-    ts = event.ts if event.ts is not None else datetime.now(timezone.utc)
+    ts = event.ts if event.ts is not None else datetime.now(UTC)
     return {
         b"r": event.run_id.encode(),
         b"a": event.agent_id.encode(),
@@ -112,7 +112,7 @@ def decode_entry(raw_id: bytes | str, fields: Mapping[bytes, bytes]) -> Envelope
     if p_text:
         try:
             decoded = json.loads(p_text)
-        except ValueError as exc:
+        except json.JSONDecodeError as exc:
             problems.append(f"payload is not valid JSON ({exc.msg} at char {exc.pos})")
         else:
             if isinstance(decoded, dict):
@@ -134,8 +134,9 @@ def decode_entry(raw_id: bytes | str, fields: Mapping[bytes, bytes]) -> Envelope
     except ValueError:
         problems.append(f"schema version {v_text!r} is not a number")
         version = SCHEMA_VERSION
-    event = Event(run_id=run_id, agent_id=agent_id, t=turn, kind=kind, payload=payload, ts=ts,
-                  v=version)
+    event = Event(
+        run_id=run_id, agent_id=agent_id, t=turn, kind=kind, payload=payload, ts=ts, v=version
+    )
     raw = None
     if problems:
         raw = {_text(k): _text(v) for k, v in fields.items()}
@@ -151,7 +152,7 @@ def _parse_ts(text: str, problems: list[str]) -> datetime | None:
         problems.append(f"timestamp {text!r} is not ISO 8601")
         return None
     if ts.tzinfo is None:
-        ts = ts.replace(tzinfo=timezone.utc)
+        ts = ts.replace(tzinfo=UTC)
     return ts
 
 
@@ -185,6 +186,5 @@ def decode_meta(value: bytes | str | None) -> RunMeta:
         except ValueError:
             started_at = None
         if started_at is not None and started_at.tzinfo is None:
-            started_at = started_at.replace(tzinfo=timezone.utc)
-    return RunMeta(label=label if isinstance(label, str) and label else None,
-                   started_at=started_at)
+            started_at = started_at.replace(tzinfo=UTC)
+    return RunMeta(label=label if isinstance(label, str) and label else None, started_at=started_at)
