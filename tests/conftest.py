@@ -9,7 +9,7 @@ need no cleanup between them. ``broker`` runs a test once per backend: the contr
 from __future__ import annotations
 
 import secrets
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 
 import pytest
 from redis_server import RedisServer
@@ -18,7 +18,12 @@ from arena_tui.broker import EventBroker
 from arena_tui.broker.inprocess import InProcessBroker
 from arena_tui.broker.redis_streams import RedisStreamsBroker
 
-BACKENDS = ["inprocess", "redis"]
+BACKENDS = [
+    pytest.param("inprocess", id="inprocess"),
+    pytest.param("redis", id="redis", marks=pytest.mark.redis),
+]
+
+BrokerFactory = Callable[..., EventBroker]
 
 
 @pytest.fixture(scope="session")
@@ -32,23 +37,43 @@ def key_prefix() -> str:
     return f"test:{secrets.token_hex(4)}"
 
 
-def make_test_broker(
-    backend: str, request: pytest.FixtureRequest, key_prefix: str, max_len: int = 10_000
-) -> EventBroker:
-    """A fresh broker of ``backend``; the Redis server is started only when a test needs it."""
-    if backend == "inprocess":
-        return InProcessBroker(max_len=max_len)
-    server: RedisServer = request.getfixturevalue("redis_server")
-    return RedisStreamsBroker(server.url, key_prefix=key_prefix, max_len=max_len)
-
-
 @pytest.fixture(params=BACKENDS)
-async def broker(request: pytest.FixtureRequest, key_prefix: str) -> AsyncIterator[EventBroker]:
-    backend: str = request.param
+def backend(request: pytest.FixtureRequest) -> str:
+    name: str = request.param
+    return name
+
+
+@pytest.fixture
+async def broker_factory(
+    backend: str, request: pytest.FixtureRequest, key_prefix: str
+) -> AsyncIterator[BrokerFactory]:
+    """Make brokers of this test's backend (e.g. a second one with a small ``max_len``).
+
+    All share the test's key prefix, so two Redis brokers see the same runs. Every broker made
+    is closed at teardown. The Redis server is only started when a test needs it.
+    """
+    made: list[EventBroker] = []
+    server: RedisServer | None = None
     if backend == "redis":
-        request.applymarker(pytest.mark.redis)
-    instance = make_test_broker(backend, request, key_prefix)
+        server = request.getfixturevalue("redis_server")
+
+    def make(*, max_len: int = 10_000) -> EventBroker:
+        instance: EventBroker
+        if server is None:
+            instance = InProcessBroker(max_len=max_len)
+        else:
+            instance = RedisStreamsBroker(server.url, key_prefix=key_prefix, max_len=max_len)
+        made.append(instance)
+        return instance
+
     try:
-        yield instance
+        yield make
     finally:
-        await instance.aclose()
+        for instance in made:
+            await instance.aclose()
+
+
+@pytest.fixture
+def broker(broker_factory: BrokerFactory) -> EventBroker:
+    """A fresh broker, once per backend; closed at teardown."""
+    return broker_factory()

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import inspect
 from collections.abc import AsyncIterator, Awaitable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -171,6 +172,8 @@ class RedisStreamsBroker:
     async def _call(self, awaitable: Awaitable[T]) -> T:
         """Await one command on the shared clients, errors translated (see ``_Reader.call``)."""
         if self._closed:
+            if inspect.iscoroutine(awaitable):
+                awaitable.close()  # never started: do not leave it to warn "never awaited"
             raise BrokerClosedError(f"the broker for {self.description} was closed")
         with translate_errors(self._url):
             return await awaitable
