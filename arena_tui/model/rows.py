@@ -1,0 +1,130 @@
+"""The rows of the log pane: events, and markers saying exactly what is missing and why.
+
+A log that silently skips seqs lies about position, so every discontinuity becomes a row where
+it happens: a ``GapRow`` for seqs the broker trimmed or that were never written (a producer that
+crashed between INCR and XADD leaves a hole), and a ``MarkRow`` for things that happened to the
+connection ("reconnected after 12 s"). ``rows_from`` builds rows from envelopes in seq order,
+inserting hole rows wherever consecutive seqs jump.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from arena_tui.broker.models import Envelope, Seq
+
+
+@dataclass(frozen=True, slots=True)
+class EventRow:
+    envelope: Envelope
+
+    @property
+    def seq(self) -> Seq:
+        return self.envelope.seq
+
+    @property
+    def last(self) -> Seq:
+        return self.envelope.seq
+
+    @property
+    def turn(self) -> int:
+        return self.envelope.event.t
+
+
+class GapKind(enum.StrEnum):
+    TRIMMED = "trimmed"
+    """Gone from the broker: MAXLEN trimmed them before this viewer read them."""
+    HOLE = "hole"
+    """Never in the stream: the seq counter moved but no entry was written."""
+
+
+@dataclass(frozen=True, slots=True)
+class GapRow:
+    kind: GapKind
+    first: Seq
+    last: Seq
+
+    @property
+    def seq(self) -> Seq:
+        return self.first
+
+    @property
+    def count(self) -> int:
+        return self.last - self.first + 1
+
+    def describe(self) -> str:
+        span = seq_span(self.first, self.last)
+        if self.kind is GapKind.TRIMMED:
+            return f"⚠ {span} trimmed by the broker ({plural(self.count, 'event')})"
+        return f"⚠ {span} missing: never written to the stream ({plural(self.count, 'event')})"
+
+
+@dataclass(frozen=True, slots=True)
+class MarkRow:
+    """Something that happened between two seqs, e.g. a reconnect. ``after`` is the seq before."""
+
+    after: Seq
+    text: str
+
+    @property
+    def seq(self) -> Seq:
+        return self.after
+
+    @property
+    def last(self) -> Seq:
+        return self.after
+
+    def describe(self) -> str:
+        return self.text
+
+
+Row = EventRow | GapRow | MarkRow
+
+
+def seq_span(first: Seq, last: Seq) -> str:
+    return f"seq {first:,}" if first == last else f"seq {first:,}–{last:,}"
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
+
+
+def rows_from(envelopes: Iterable[Envelope], *, after: Seq | None = None) -> list[Row]:
+    """Event rows in order, with a hole row wherever the seq jumps by more than one.
+
+    ``after`` is the seq of the row that will precede these (None: no hole check at the start).
+    Envelopes at or below the previous seq are dropped (a replayed duplicate is never shown twice).
+    """
+    rows: list[Row] = []
+    previous = after
+    for envelope in envelopes:
+        if previous is not None:
+            if envelope.seq <= previous:
+                continue
+            if envelope.seq > previous + 1:
+                rows.append(GapRow(GapKind.HOLE, previous + 1, envelope.seq - 1))
+        rows.append(EventRow(envelope))
+        previous = envelope.seq
+    return rows
+
+
+Spans = tuple[tuple[Seq, Seq], ...]
+
+
+def add_span(spans: Spans, first: Seq, last: Seq) -> Spans:
+    """The union of ``spans`` and ``[first, last]``, merged and sorted."""
+    if last < first:
+        return spans
+    merged: list[tuple[Seq, Seq]] = []
+    for a, b in sorted((*spans, (first, last))):
+        if merged and a <= merged[-1][1] + 1:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+        else:
+            merged.append((a, b))
+    return tuple(merged)
+
+
+def span_total(spans: Spans) -> int:
+    return sum(b - a + 1 for a, b in spans)

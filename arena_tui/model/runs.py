@@ -1,0 +1,96 @@
+"""The runs sidebar's state: which runs exist, in what order, and which one the user is on.
+
+The broker is polled every second or two and every poll replaces the list, so the user's place
+is kept by run id, never by index: a run that starts above the highlighted one must not move
+the highlight to another run. Order: open runs (newest activity first), then stale, then
+finished, each group in the order the broker gave.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from arena_tui.broker.models import RunInfo, RunStatus
+from arena_tui.model.summary import short_id
+from arena_tui.model.text import clip, safe_text
+
+_GROUP = {RunStatus.OPEN: 0, RunStatus.STALE: 1, RunStatus.FINISHED: 2}
+ICONS = {RunStatus.OPEN: "●", RunStatus.STALE: "◌", RunStatus.FINISHED: "✓"}
+
+
+@dataclass(frozen=True, slots=True)
+class RunList:
+    runs: tuple[RunInfo, ...] = ()
+    highlighted: str | None = None
+    opened: str | None = None
+    loaded: bool = False
+
+    def refreshed(self, infos: Iterable[RunInfo]) -> RunList:
+        runs = tuple(sorted(infos, key=lambda info: _GROUP[info.status]))
+        ids = [info.run_id for info in runs]
+        highlighted = self.highlighted
+        if highlighted not in ids:
+            old = self.index(highlighted) if highlighted is not None else None
+            if old is not None and ids:
+                highlighted = ids[min(old, len(ids) - 1)]
+            else:
+                highlighted = self.opened if self.opened in ids else (ids[0] if ids else None)
+        return replace(self, runs=runs, highlighted=highlighted, loaded=True)
+
+    def highlight(self, run_id: str | None) -> RunList:
+        return replace(self, highlighted=run_id)
+
+    def open(self, run_id: str) -> RunList:
+        return replace(self, opened=run_id, highlighted=run_id)
+
+    def index(self, run_id: str | None) -> int | None:
+        for i, info in enumerate(self.runs):
+            if info.run_id == run_id:
+                return i
+        return None
+
+    def get(self, run_id: str | None) -> RunInfo | None:
+        index = self.index(run_id)
+        return self.runs[index] if index is not None else None
+
+    @property
+    def title(self) -> str:
+        n_open = sum(1 for r in self.runs if r.status is not RunStatus.FINISHED)
+        n_done = len(self.runs) - n_open
+        return f"RUNS ({n_open:,} open · {n_done:,} finished)"
+
+
+def badge(info: RunInfo) -> str:
+    """The label badge (``race``, ``rank``, ``smoke``, ...; ``?`` when the run has none)."""
+    label = info.meta.label
+    return clip(safe_text(label), 5) if label else "?"
+
+
+def age(info: RunInfo, now: datetime) -> str:
+    """How old the run is for an open run, how long silent when stale, how long ago it ended."""
+    if info.status is RunStatus.OPEN:
+        since = info.meta.started_at or info.last_event_at
+        return duration((now - since).total_seconds()) if since else ""
+    if info.last_event_at is None:
+        return "stale" if info.status is RunStatus.STALE else "done"
+    quiet = duration((now - info.last_event_at).total_seconds())
+    return f"stale {quiet}" if info.status is RunStatus.STALE else f"{quiet} ago"
+
+
+def duration(seconds: float) -> str:
+    """``9s``, ``4m``, ``2h``, ``3d``: the coarse age a sidebar needs."""
+    s = max(0, int(seconds))
+    if s < 60:
+        return f"{s}s"
+    if s < 3600:
+        return f"{s // 60}m"
+    if s < 86_400:
+        return f"{s // 3600}h"
+    return f"{s // 86_400}d"
+
+
+def run_label(info: RunInfo) -> str:
+    """``rank 3f2a9c1e…``: how a run is named in titles and notifications."""
+    return f"{badge(info)} {short_id(info.run_id)}"
