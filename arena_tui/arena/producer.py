@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import math
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -38,17 +38,21 @@ async def publish_run(
     rate: float | None = None,
     backfill: int = 0,
     close: bool = True,
+    on_open: Callable[[RunSpec], None] | None = None,
 ) -> int:
     """Open ``spec``'s run, publish its events, close it (unless ``close`` is false).
 
     The first ``backfill`` events are history ending now; the rest go out live at ``rate``
-    events/s (None: as fast as the broker takes them). Returns how many events were published.
-    For an endless spec this returns only when cancelled.
+    events/s (None: as fast as the broker takes them). ``on_open`` is called once the run is
+    open (a reader can attach from then on). Returns how many events were published; for an
+    endless spec it returns only when cancelled.
     """
     events = run_events(spec)
     history = shift_to(list(itertools.islice(events, backfill)), datetime.now(UTC))
     started_at = history[0].ts if history else datetime.now(UTC)
     await broker.open_run(spec.run_id, RunMeta(spec.label, started_at))
+    if on_open is not None:
+        on_open(spec)
     published = await _publish(broker, spec.run_id, _chunks(history, UNPACED_BATCH), live=False)
     published += await publish_paced(broker, spec.run_id, events, rate=rate)
     await broker.flush()

@@ -1,0 +1,283 @@
+"""The ``arena-tui`` command: the app, its demo, and the headless commands.
+
+This is the only module that reads the environment: it loads ``.env`` from the current
+directory (python-dotenv; variables already set win), builds ``Settings`` from ``os.environ``
+and hands them down. It also owns the exit codes: 0 on success, 2 on usage errors (argparse),
+1 on failure with one line on stderr and no traceback (``ARENA_TUI_DEBUG=1`` shows it), 130 on
+Ctrl-C. Passwords never reach stderr: broker errors are built with masked URLs, and this edge
+masks the configured password once more in whatever it prints. Textual is imported only when
+the app runs, so the headless commands start fast and work without a terminal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import secrets
+import sys
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import replace
+from pathlib import Path
+from urllib.parse import unquote
+
+from dotenv import load_dotenv
+
+from arena_tui import __version__
+from arena_tui.broker.errors import BrokerError, RunNotFoundError
+from arena_tui.broker.factory import make_broker
+from arena_tui.broker.protocol import EventBroker
+from arena_tui.config import Settings
+from arena_tui.headless import commands
+from arena_tui.model.text import safe_text
+
+PROG = "arena-tui"
+EXIT_FAILURE = 1
+EXIT_INTERRUPTED = 130
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    load_dotenv(Path.cwd() / ".env", override=False)
+    env = os.environ
+    try:
+        return _run(args, env)
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:  # `arena-tui tail ... | head`: the reader has all it wanted
+        _silence_stdout()
+        return 0
+    except BrokerError as exc:
+        return _fail(str(exc), env)
+    except Exception as exc:
+        if env.get("ARENA_TUI_DEBUG", "").strip() not in {"", "0"}:
+            raise
+        return _fail(f"unexpected {type(exc).__name__}: {exc} (ARENA_TUI_DEBUG=1 shows why)", env)
+
+
+def _run(args: argparse.Namespace, env: Mapping[str, str]) -> int:
+    if args.command == "redis-env":
+        for line in commands.redis_env_lines(env.get("REDIS_PASSWORD", "")):
+            print(line)
+        return 0
+    settings = Settings.from_mapping(env)
+    if args.command in (None, "demo"):
+        return _run_app(settings, run_id=args.run, seq=args.seq, force_demo=args.command == "demo")
+    if args.command == "produce" and args.max_len is not None:
+        settings = replace(settings, broker=replace(settings.broker, max_len=args.max_len))
+    out = sys.stdout
+    jobs: dict[str, Callable[[EventBroker], Awaitable[int]]] = {
+        "runs": lambda b: commands.runs(
+            b,
+            out,
+            stale_after=settings.stale_after,
+            as_json=args.json,
+            empty_hint=_inprocess_hint(settings),
+        ),
+        "tail": lambda b: _tail(b, settings, args),
+        "produce": lambda b: commands.produce(
+            b,
+            out,
+            runs=args.runs,
+            turns=args.turns,
+            rate=args.rate or None,
+            label=args.label,
+            keep_open=args.keep_open,
+            seed=_seed(args.seed),
+        ),
+        "smoke": lambda b: commands.smoke(b, out, seed=_seed(args.seed)),
+    }
+    return asyncio.run(_with_broker(settings, jobs[args.command]))
+
+
+async def _with_broker(settings: Settings, job: Callable[[EventBroker], Awaitable[int]]) -> int:
+    broker = make_broker(settings.broker)
+    try:
+        return await job(broker)
+    finally:
+        await broker.aclose()
+
+
+async def _tail(broker: EventBroker, settings: Settings, args: argparse.Namespace) -> int:
+    try:
+        return await commands.tail(
+            broker,
+            sys.stdout,
+            sys.stderr,
+            args.run_id,
+            from_seq=args.from_seq,
+            follow=not args.no_follow,
+            jsonl=args.jsonl,
+        )
+    except RunNotFoundError:
+        where = (
+            f"prefix {settings.broker.key_prefix}"
+            if settings.broker.backend == "redis"
+            else "in-process"
+        )
+        hint = _inprocess_hint(settings)
+        raise BrokerError(
+            f"run {safe_text(args.run_id)} is not in the broker ({where}): "
+            f"list runs with `{PROG} runs`{'; ' + hint if hint else ''}"
+        ) from None
+
+
+def _inprocess_hint(settings: Settings) -> str:
+    if settings.broker.backend == "redis":
+        return ""
+    return (
+        "the in-process broker holds only this process's runs; "
+        "set ARENA_BROKER_BACKEND=redis to read the arena's"
+    )
+
+
+def _run_app(settings: Settings, *, run_id: str | None, seq: int | None, force_demo: bool) -> int:
+    from arena_tui.arena.demo import DEMO_MAX_LEN
+    from arena_tui.ui.app import make_app  # Textual is imported only here
+
+    if force_demo:
+        settings = replace(
+            settings, broker=replace(settings.broker, backend="inprocess"), demo=True
+        )
+    demo = settings.embedded_demo
+    if demo:
+        settings = replace(settings, broker=replace(settings.broker, max_len=DEMO_MAX_LEN))
+
+    async def run() -> int:
+        broker = make_broker(settings.broker)
+        try:
+            app = make_app(settings, broker, run_id=run_id, seq=seq, demo=demo)
+            await app.run_async()
+            return app.return_code or 0
+        finally:
+            await broker.aclose()
+
+    return asyncio.run(run())
+
+
+def _seed(value: int | None) -> int:
+    return value if value is not None else secrets.randbits(32)
+
+
+def _fail(message: str, env: Mapping[str, str]) -> int:
+    print(f"{PROG}: error: {safe_text(mask_secrets(message, env))}", file=sys.stderr)
+    return EXIT_FAILURE
+
+
+def mask_secrets(message: str, env: Mapping[str, str]) -> str:
+    """``message`` with the configured Redis password (plain or URL-quoted) replaced by ***."""
+    found = [env.get("REDIS_PASSWORD", "")]
+    userinfo = env.get("REDIS_URL", "").partition("://")[2].rpartition("@")[0]
+    found.append(userinfo.partition(":")[2] or userinfo)
+    for secret in {s for value in found for s in (value, unquote(value)) if len(s) >= 3}:
+        message = message.replace(secret, "***")
+    return message
+
+
+def _silence_stdout() -> None:
+    """After a broken pipe, point stdout at /dev/null so the interpreter's exit flush is quiet."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def _non_negative(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
+    return value
+
+
+def _rate(text: str) -> float:
+    value = float(text)
+    if not value >= 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a number of events/s (0: unpaced), got {text}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Watch the Synthetic Arena's runs: live tail, replay, visible overflow. "
+        "Without a command, start the app.",
+        epilog="Configuration comes from the environment and ./.env (see env.example).",
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    parser.add_argument("--run", metavar="RUN_ID", help="open the app on this run")
+    parser.add_argument("--seq", type=_non_negative, metavar="N", help="... at this seq")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    sub.add_parser("demo", help="the app on the built-in synthetic arena (in-process)")
+
+    runs = sub.add_parser("runs", help="list every run the broker holds")
+    runs.add_argument("--json", action="store_true", help="one JSON array of run objects")
+
+    tail = sub.add_parser("tail", help="print a run's events in seq order")
+    tail.add_argument("run_id", metavar="RUN_ID")
+    tail.add_argument(
+        "--from-seq",
+        type=_non_negative,
+        default=0,
+        metavar="N",
+        help="start at this seq (0 and 1: the beginning)",
+    )
+    tail.add_argument(
+        "--no-follow",
+        action="store_true",
+        help="stop after the newest event instead of following the run",
+    )
+    tail.add_argument(
+        "--jsonl",
+        action="store_true",
+        help="one JSON object per line; `type` is event, overflow, gap, reconnected or finished",
+    )
+
+    produce = sub.add_parser("produce", help="publish synthetic runs to the configured broker")
+    produce.add_argument(
+        "--runs",
+        type=_positive,
+        default=1,
+        metavar="N",
+        help="runs published concurrently (default 1)",
+    )
+    produce.add_argument(
+        "--turns", type=_positive, default=20, metavar="N", help="turns per run (default 20)"
+    )
+    produce.add_argument(
+        "--rate",
+        type=_rate,
+        default=50.0,
+        metavar="EVENTS_PER_S",
+        help="events/s per run (default 50; 0: as fast as possible)",
+    )
+    produce.add_argument("--label", default="race", help="the run label (default race)")
+    produce.add_argument(
+        "--max-len",
+        type=_positive,
+        metavar="N",
+        help="MAXLEN ~ of the streams written (default ARENA_MAX_LEN)",
+    )
+    produce.add_argument(
+        "--keep-open", action="store_true", help="leave the runs open (their :open sentinel stays)"
+    )
+    produce.add_argument("--seed", type=int, help="seed of the runs (default random)")
+
+    smoke = sub.add_parser("smoke", help="publish a short run, read it back and check it")
+    smoke.add_argument("--seed", type=int, help="seed of the run (default random)")
+
+    sub.add_parser(
+        "redis-env",
+        help='print export lines for Redis (eval "$(arena-tui redis-env)"); '
+        "prints the password: the only command that does",
+        description="Print the export lines of the runbook's arena-broker-redis-env, to eval in "
+        "a shell: ARENA_BROKER_BACKEND=redis, REDIS_URL and REDIS_PASSWORD, built from "
+        "REDIS_PASSWORD. The password is printed in clear to stdout, for eval; this is the only "
+        "command that ever prints a secret.",
+    )
+    return parser

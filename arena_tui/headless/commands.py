@@ -1,0 +1,141 @@
+"""The headless commands behind ``arena-tui runs|tail|produce|smoke|redis-env``.
+
+Each command receives its broker and streams from the CLI (which owns the environment, the
+exit codes and the error edge) and returns an exit code. Broker errors propagate to the CLI,
+which prints them as one line. Output lines are flushed as they are written, so a script, a
+test or a tmux pane reading a pipe sees each one at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shlex
+from collections.abc import Sequence
+from typing import TextIO
+from urllib.parse import quote
+
+from arena_tui.arena.producer import publish_run
+from arena_tui.arena.runs import SMOKE_EVENTS, RunPlanner, RunSpec
+from arena_tui.broker.errors import BrokerConfigError, BrokerUnavailableError
+from arena_tui.broker.models import Envelope
+from arena_tui.broker.protocol import EventBroker
+from arena_tui.headless.output import event_line, notice_line, runs_table
+from arena_tui.headless.tail import tail_run
+from arena_tui.model.records import dumps_record, record, run_record
+from arena_tui.model.text import safe_text
+
+SMOKE_TIMEOUT_S = 30.0
+SMOKE_KINDS = ("turn_start", "llm_prompt", "llm_response", "metric")
+
+
+def _say(out: TextIO, line: str) -> None:
+    out.write(line + "\n")
+    out.flush()
+
+
+async def runs(
+    broker: EventBroker, out: TextIO, *, stale_after: float, as_json: bool, empty_hint: str = ""
+) -> int:
+    infos = await broker.list_runs(stale_after=stale_after)
+    if as_json:
+        _say(out, dumps_record([run_record(info) for info in infos]))
+    elif not infos and empty_hint:
+        _say(out, f"{runs_table(infos)} ({empty_hint})")
+    else:
+        _say(out, runs_table(infos))
+    return 0
+
+
+async def tail(
+    broker: EventBroker,
+    out: TextIO,
+    err: TextIO,
+    run_id: str,
+    *,
+    from_seq: int,
+    follow: bool,
+    jsonl: bool,
+) -> int:
+    def on_retry(exc: BrokerUnavailableError, delay: float) -> None:
+        _say(err, f"arena-tui: {exc}; retrying in {delay:.1f} s")
+
+    async for item in tail_run(broker, run_id, from_seq=from_seq, follow=follow, on_retry=on_retry):
+        if jsonl:
+            _say(out, dumps_record(record(item)))
+        elif isinstance(item, Envelope):
+            _say(out, event_line(item))
+        else:
+            _say(out, notice_line(item))
+    return 0
+
+
+async def produce(
+    broker: EventBroker,
+    out: TextIO,
+    *,
+    runs: int,
+    turns: int,
+    rate: float | None,
+    label: str,
+    keep_open: bool,
+    seed: int,
+) -> int:
+    """Publish ``runs`` synthetic runs concurrently; print each run id once it is open."""
+    planner = RunPlanner(seed)
+    specs = [planner.run(label, turns=turns) for _ in range(runs)]
+
+    def announce(spec: RunSpec) -> None:
+        _say(out, spec.run_id)
+
+    async with asyncio.TaskGroup() as tasks:
+        for spec in specs:
+            tasks.create_task(
+                publish_run(broker, spec, rate=rate, close=not keep_open, on_open=announce)
+            )
+    return 0
+
+
+async def smoke(broker: EventBroker, out: TextIO, *, seed: int) -> int:
+    """Publish a smoke run, read it back with ``stream()`` and check count, order and kinds."""
+    spec = RunPlanner(seed).smoke()
+    await publish_run(broker, spec)
+    async with asyncio.timeout(SMOKE_TIMEOUT_S):
+        got = [envelope async for envelope in broker.stream(spec.run_id)]
+    problems = smoke_problems(got)
+    where = broker.description
+    if problems:
+        _say(out, f"smoke FAILED: run {spec.run_id} on {where}: {'; '.join(problems)}")
+        return 1
+    _say(out, f"smoke OK: run {spec.run_id}, {len(got)} events in order on {where}")
+    return 0
+
+
+def smoke_problems(got: Sequence[Envelope]) -> list[str]:
+    """What is wrong with a smoke run read back (empty when it is right)."""
+    problems = []
+    if len(got) != SMOKE_EVENTS:
+        problems.append(f"read {len(got)} events, expected {SMOKE_EVENTS}")
+    seqs = [envelope.seq for envelope in got]
+    if seqs != list(range(1, len(got) + 1)):
+        problems.append("seqs are not 1, 2, 3, ... in order")
+    kinds = [envelope.event.kind for envelope in got]
+    if kinds != list(SMOKE_KINDS) * (len(got) // len(SMOKE_KINDS)):
+        problems.append("kinds are not turn_start, llm_prompt, llm_response, metric per turn")
+    broken = sum(1 for envelope in got if envelope.problems)
+    if broken:
+        problems.append(f"{broken} entries did not decode cleanly")
+    return [safe_text(p) for p in problems]
+
+
+def redis_env_lines(password: str) -> list[str]:
+    """The runbook's ``arena-broker-redis-env`` export lines, password included (for eval)."""
+    if not password:
+        raise BrokerConfigError(
+            "REDIS_PASSWORD is not set: put it in .env (see env.example) or export it"
+        )
+    url = f"redis://:{quote(password, safe='')}@localhost:6379/0"
+    return [
+        "export ARENA_BROKER_BACKEND=redis",
+        f"export REDIS_URL={shlex.quote(url)}",
+        f"export REDIS_PASSWORD={shlex.quote(password)}",
+    ]
