@@ -75,7 +75,9 @@ def translate_errors(url: str) -> Iterator[None]:
         raise BrokerAuthError(auth_message(url), url=url) from exc
     except rex.ResponseError as exc:
         text = str(exc)
-        if text.startswith(("NOAUTH", "WRONGPASS")):
+        # without AUTH, Redis answers NOAUTH, or for a long command (a publish script call)
+        # "Protocol error: unauthenticated multibulk length" and drops the connection
+        if text.startswith(("NOAUTH", "WRONGPASS")) or "unauthenticated" in text:
             raise BrokerAuthError(auth_message(url), url=url) from exc
         raise BrokerError(f"Redis at {url_display(url)} refused a command: {text}") from exc
     except (rex.ConnectionError, rex.TimeoutError, OSError) as exc:
