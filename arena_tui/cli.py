@@ -19,7 +19,7 @@ import sys
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 from dotenv import load_dotenv
 
@@ -169,7 +169,8 @@ def mask_secrets(message: str, env: Mapping[str, str]) -> str:
     found = [env.get("REDIS_PASSWORD", "")]
     userinfo = env.get("REDIS_URL", "").partition("://")[2].rpartition("@")[0]
     found.append(userinfo.partition(":")[2] or userinfo)
-    for secret in {s for value in found for s in (value, unquote(value)) if len(s) >= 3}:
+    forms = {f for value in found for f in (value, unquote(value), quote(value, safe=""))}
+    for secret in sorted((f for f in forms if len(f) >= 3), key=len, reverse=True):
         message = message.replace(secret, "***")
     return message
 

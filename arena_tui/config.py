@@ -10,17 +10,22 @@ ARENA_KEY_PREFIX            key prefix, default ``arena``
 ARENA_MAX_LEN               MAXLEN ~ for streams this process writes, default 10000
 ARENA_STALE_AFTER           seconds of silence before an open run is called stale (30)
 ARENA_TUI_DEMO              ``0`` to not start the built-in arena on the in-process broker
+ARENA_TUI_DEBUG             ``1`` to show a traceback instead of a one-line error (cli only)
 ==========================  ===============================================================
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from arena_tui.broker.errors import BrokerConfigError
 from arena_tui.broker.factory import BrokerSettings
 from arena_tui.broker.protocol import DEFAULT_STALE_AFTER
+
+_TRUE = frozenset({"", "1", "true", "yes", "on"})
+_FALSE = frozenset({"0", "false", "no", "off"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,16 +37,27 @@ class Settings:
 
     @classmethod
     def from_mapping(cls, env: Mapping[str, str]) -> Settings:
+        """Settings from an environment-like mapping; a bad value names its variable."""
         raw_stale = env.get("ARENA_STALE_AFTER", "").strip()
         try:
             stale_after = float(raw_stale) if raw_stale else DEFAULT_STALE_AFTER
         except ValueError:
+            stale_after = math.nan
+        if not (stale_after > 0 and math.isfinite(stale_after)):
             raise BrokerConfigError(
-                f"ARENA_STALE_AFTER={raw_stale!r} is not a number of seconds"
-            ) from None
-        demo = env.get("ARENA_TUI_DEMO", "1").strip().lower() not in {"0", "false", "no", "off"}
+                f"ARENA_STALE_AFTER={raw_stale!r} is not a positive number of seconds; "
+                f"unset it for {DEFAULT_STALE_AFTER:g}"
+            )
+        raw_demo = env.get("ARENA_TUI_DEMO", "").strip().lower()
+        if raw_demo not in _TRUE | _FALSE:
+            raise BrokerConfigError(
+                f"ARENA_TUI_DEMO={env.get('ARENA_TUI_DEMO', '')!r} is not a yes/no value; "
+                "use 1 or 0 (unset means 1)"
+            )
         return cls(
-            broker=BrokerSettings.from_mapping(env), stale_after=stale_after, demo=demo
+            broker=BrokerSettings.from_mapping(env),
+            stale_after=stale_after,
+            demo=raw_demo not in _FALSE,
         )
 
     @property

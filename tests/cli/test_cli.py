@@ -1,0 +1,125 @@
+"""The console script without a Redis server: exit codes, configuration errors, .env, redis-env."""
+
+from __future__ import annotations
+
+import json
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from cli_helpers import Cli
+
+from arena_tui import __version__
+from arena_tui.cli import mask_secrets
+
+
+def _one_error_line(result: subprocess.CompletedProcess[str]) -> str:
+    assert result.returncode == 1, result
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("arena-tui: error: ")
+    assert "Traceback" not in result.stderr
+    return lines[0]
+
+
+def test_version(cli: Cli) -> None:
+    result = cli("--version")
+    assert (result.returncode, result.stdout.strip()) == (0, f"arena-tui {__version__}")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("runs", "--bad"),
+        ("tail",),
+        ("nope",),
+        ("produce", "--runs", "0"),
+        ("tail", "r", "--from-seq", "x"),
+    ],
+)
+def test_usage_errors_exit_2(cli: Cli, args: tuple[str, ...]) -> None:
+    result = cli(*args)
+    assert result.returncode == 2
+    assert "usage: arena-tui" in result.stderr
+
+
+def test_unknown_backend_is_one_line_naming_the_variable_and_the_choices(cli: Cli) -> None:
+    line = _one_error_line(cli("runs", env={"ARENA_BROKER_BACKEND": "kafka"}))
+    assert "ARENA_BROKER_BACKEND='kafka'" in line
+    assert "inprocess, redis" in line
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [("ARENA_MAX_LEN", "lots"), ("ARENA_STALE_AFTER", "-3"), ("ARENA_TUI_DEMO", "maybe")],
+)
+def test_bad_settings_name_their_variable(cli: Cli, variable: str, value: str) -> None:
+    assert f"{variable}=" in _one_error_line(cli("runs", env={variable: value}))
+
+
+def test_dotenv_in_the_current_directory_is_loaded_but_does_not_override(
+    cli: Cli, tmp_path: Path
+) -> None:
+    (tmp_path / ".env").write_text("ARENA_BROKER_BACKEND=from-dotenv\n")
+    assert "'from-dotenv'" in _one_error_line(cli("runs", cwd=tmp_path))
+    overridden = cli("runs", "--json", cwd=tmp_path, env={"ARENA_BROKER_BACKEND": "inprocess"})
+    assert (overridden.returncode, json.loads(overridden.stdout)) == (0, [])
+
+
+def test_smoke_on_the_in_process_broker(cli: Cli) -> None:
+    result = cli("smoke", "--seed", "1")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("smoke OK: run ")
+    assert "40 events in order on in-process" in result.stdout
+
+
+def test_runs_on_an_empty_in_process_broker_says_why(cli: Cli) -> None:
+    result = cli("runs")
+    assert result.returncode == 0
+    assert "no runs in the broker" in result.stdout
+    assert "ARENA_BROKER_BACKEND=redis" in result.stdout
+
+
+def test_tail_of_an_unknown_run_exits_1_with_the_way_out(cli: Cli) -> None:
+    line = _one_error_line(cli("tail", "nope", "--no-follow"))
+    assert "run nope is not in the broker (in-process)" in line
+    assert "`arena-tui runs`" in line
+
+
+def test_redis_env_prints_evaluable_exports_with_the_password(cli: Cli) -> None:
+    password = "p@ss/w#rd it's"
+    result = cli("redis-env", env={"REDIS_PASSWORD": password, "ARENA_BROKER_BACKEND": "bogus"})
+    assert result.returncode == 0, result.stderr
+    script = (
+        result.stdout
+        + 'printf "%s\\n%s\\n%s" "$ARENA_BROKER_BACKEND" "$REDIS_PASSWORD" "$REDIS_URL"'
+    )
+    shell = subprocess.run(["sh", "-c", script], capture_output=True, text=True, check=True)
+    backend, got_password, url = shell.stdout.split("\n")
+    assert (backend, got_password) == ("redis", password)
+    assert url == "redis://:p%40ss%2Fw%23rd%20it%27s@localhost:6379/0"
+    assert all(line.startswith("export ") for line in result.stdout.splitlines())
+    assert shlex.split(result.stdout)  # one well-formed shell word list
+
+
+def test_redis_env_without_a_password_fails_naming_it(cli: Cli) -> None:
+    assert "REDIS_PASSWORD is not set" in _one_error_line(cli("redis-env"))
+
+
+def test_mask_secrets_hides_the_password_plain_and_url_quoted() -> None:
+    env = {"REDIS_PASSWORD": "s3cr/t", "REDIS_URL": "redis://user:hunter%232@h:1/0"}
+    message = "bad s3cr/t and s3cr%2Ft and hunter#2 and hunter%232"
+    assert mask_secrets(message, env) == "bad *** and *** and *** and ***"
+
+
+def test_headless_modules_do_not_import_textual() -> None:
+    code = (
+        "import sys, arena_tui.cli, arena_tui.headless.commands, arena_tui.arena.demo; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in {'textual', 'rich'}))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"
