@@ -86,4 +86,3 @@ def elapsed(seconds: float) -> str:
     if whole < 3600:
         return f"{sign}{whole // 60}m {whole % 60:02d}s"
     return f"{sign}{whole // 3600}h {whole % 3600 // 60:02d}m"
-

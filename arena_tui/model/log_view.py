@@ -169,9 +169,19 @@ class LogView:
     # -- lifecycle --------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, run_id: str, *, seq: Seq | None = None, height: int = 20) -> LogView:
+    def open(
+        cls,
+        run_id: str,
+        *,
+        seq: Seq | None = None,
+        height: int = 20,
+        max_rows: int = MAX_ROWS,
+        page: int = PAGE,
+    ) -> LogView:
         """A view of ``run_id`` that wants its first page: the newest, or the page at ``seq``."""
-        view = cls(run_id=run_id, height=height, following=seq is None)
+        view = cls(
+            run_id=run_id, height=height, following=seq is None, max_rows=max_rows, page=page
+        )
         if seq is None:
             return view._want(Purpose.OPEN, 0, "backward")
         return view._want(Purpose.OPEN, max(seq, 1), "forward", target=max(seq, 1))

@@ -1,0 +1,87 @@
+"""The sidebar's run list: order, selection kept by id across refreshes, badges and ages."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from arena_tui.broker.models import RunInfo, RunMeta, RunStatus
+from arena_tui.model.runs import RunList, age, badge, duration
+
+NOW = datetime(2026, 6, 7, 12, 0, tzinfo=UTC)
+
+
+def info(run_id: str, status: RunStatus = RunStatus.OPEN, label: str | None = "race") -> RunInfo:
+    return RunInfo(
+        run_id=run_id,
+        meta=RunMeta(label=label, started_at=NOW - timedelta(minutes=2)),
+        status=status,
+        n_events=10,
+        last_seq=10,
+        first_seq=1,
+        last_event_at=NOW - timedelta(seconds=30),
+    )
+
+
+def ids(runs: RunList) -> list[str]:
+    return [r.run_id for r in runs.runs]
+
+
+def test_open_then_stale_then_finished_keeping_the_brokers_order_within() -> None:
+    runs = RunList().refreshed(
+        [
+            info("f1", RunStatus.FINISHED),
+            info("o1"),
+            info("s1", RunStatus.STALE),
+            info("o2"),
+        ]
+    )
+    assert ids(runs) == ["o1", "o2", "s1", "f1"]
+    assert runs.title == "RUNS (3 open · 1 finished)"
+
+
+@pytest.mark.parametrize(
+    ("before", "highlighted", "after", "expected"),
+    [
+        pytest.param(["a", "b"], "b", ["new", "a", "b"], "b", id="kept-when-a-run-appears-above"),
+        pytest.param(["a", "b", "c"], "b", ["a", "c"], "c", id="gone-moves-to-same-place"),
+        pytest.param(["a", "b"], "b", ["a"], "a", id="gone-at-the-end-clamps"),
+        pytest.param([], None, ["a", "b"], "a", id="first-load-highlights-the-first"),
+        pytest.param(["a"], "a", [], None, id="empty"),
+    ],
+)
+def test_selection_survives_refreshes(
+    before: list[str], highlighted: str | None, after: list[str], expected: str | None
+) -> None:
+    runs = RunList().refreshed(info(i) for i in before).highlight(highlighted)
+    assert runs.refreshed(info(i) for i in after).highlighted == expected
+
+
+def test_first_load_highlights_the_opened_run() -> None:
+    runs = RunList().open("b").refreshed([info("a"), info("b")])
+    assert runs.highlighted == "b"
+
+
+@pytest.mark.parametrize(
+    ("label", "expected"),
+    [("race", "race"), ("rank", "rank"), ("smoke", "smoke"), (None, "?"), ("\x1b[2J", "\\x1b…")],
+)
+def test_badge(label: str | None, expected: str) -> None:
+    assert badge(info("a", label=label)) == expected
+
+
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [(RunStatus.OPEN, "2m"), (RunStatus.STALE, "stale 30s"), (RunStatus.FINISHED, "30s ago")],
+)
+def test_age(status: RunStatus, expected: str) -> None:
+    assert age(info("a", status), NOW) == expected
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [(0, "0s"), (59.9, "59s"), (60, "1m"), (3599, "59m"), (3600, "1h"), (90_000, "1d"), (-5, "0s")],
+)
+def test_duration(seconds: float, text: str) -> None:
+    assert duration(seconds) == text

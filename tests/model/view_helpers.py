@@ -1,0 +1,95 @@
+"""Builders for model tests: envelopes, read results, and a view loaded with a given window."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from arena_tui.broker.models import Envelope, Event, ReadResult
+from arena_tui.model.log_view import LogView
+from arena_tui.model.rows import EventRow, GapRow, MarkRow, Row
+
+RUN = "r1"
+T0 = datetime(2026, 6, 7, 12, 0, tzinfo=UTC)
+EVENTS_PER_TURN = 4
+
+
+def env(seq: int, *, t: int | None = None, kind: str = "action", **payload: Any) -> Envelope:
+    turn = t if t is not None else (seq - 1) // EVENTS_PER_TURN + 1
+    ts = T0 + timedelta(milliseconds=100 * seq)
+    return Envelope(seq=seq, event=Event(RUN, "a" * 32, turn, kind, payload, ts))
+
+
+def envs(seqs: Iterable[int]) -> list[Envelope]:
+    return [env(s) for s in seqs]
+
+
+def result(
+    seqs: Iterable[int],
+    *,
+    first: int = 1,
+    last: int | None = None,
+    requested: int = 0,
+    run_id: str = RUN,
+) -> ReadResult:
+    items = tuple(envs(seqs))
+    newest = last if last is not None else (items[-1].seq if items else 0)
+    return ReadResult(run_id, requested, items, first, newest)
+
+
+def fulfil(
+    view: LogView, seqs: Iterable[int], *, first: int = 1, last: int | None = None
+) -> LogView:
+    """Answer the view's pending read with ``seqs`` (already cut to what that read would get)."""
+    assert view.want is not None, "the view wanted nothing"
+    fetch = view.want
+    return view.on_fetched(fetch, result(seqs, first=first, last=last, requested=fetch.from_seq))
+
+
+def serve(view: LogView, seqs: range, *, last: int | None = None) -> LogView:
+    """Answer the pending read from a broker holding ``seqs`` (consecutive), like read_range."""
+    assert view.want is not None, "the view wanted nothing"
+    fetch = view.want
+    first, newest = seqs.start, seqs.stop - 1
+    if fetch.turn is not None:
+        target = next(s for s in seqs if env(s).event.t >= fetch.turn)
+        fetch_from = target
+    else:
+        target = None
+        fetch_from = fetch.from_seq
+    if fetch.direction == "forward":
+        start = max(fetch_from, first)
+        got = range(start, min(start + fetch.count, newest + 1))
+        requested = max(fetch_from, 1)
+    else:
+        stop = newest if fetch_from <= 0 else min(fetch_from, newest)
+        got = range(max(first, stop - fetch.count + 1), stop + 1)
+        requested = stop if fetch_from > 0 else newest
+    read = ReadResult(RUN, requested, tuple(envs(got)), first, last or newest)
+    return view.on_fetched(fetch, read, target)
+
+
+def following(seqs: range, *, height: int = 10, max_rows: int = 3000, page: int = 500) -> LogView:
+    view = LogView.open(RUN, height=height, max_rows=max_rows, page=page)
+    return serve(view, seqs)
+
+
+def opened_at(
+    seq: int, seqs: range, *, height: int = 10, max_rows: int = 3000, page: int = 500
+) -> LogView:
+    view = LogView.open(RUN, seq=seq, height=height, max_rows=max_rows, page=page)
+    return serve(view, seqs)
+
+
+def shape(rows: Iterable[Row]) -> list[str]:
+    """Rows as short strings: ``5`` for seq 5, ``T1-4`` trimmed gap, ``H6-7`` hole, ``M8`` mark."""
+    out = []
+    for row in rows:
+        if isinstance(row, EventRow):
+            out.append(str(row.seq))
+        elif isinstance(row, GapRow):
+            out.append(f"{row.kind.value[0].upper()}{row.first}-{row.last}")
+        elif isinstance(row, MarkRow):
+            out.append(f"M{row.after}")
+    return out
