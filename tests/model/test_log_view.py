@@ -243,7 +243,8 @@ def test_the_same_jump_twice_counts_lost_events_once() -> None:
     view = view.seek(SeqTarget(1))
     assert view.want is None, "the start is already in the window"
     assert view.lost_count == 4203
-    assert view.notice is not None and view.notice.id == 2, "but tells the user again"
+    assert view.notice is not None
+    assert view.notice.id == 2, "but tells the user again"
 
 
 def test_tail_falling_behind_appends_a_gap_and_follows_on() -> None:
