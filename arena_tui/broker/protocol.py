@@ -10,7 +10,9 @@ Guarantees every backend keeps (the contract suite in ``tests/broker`` checks ea
   everything published before the close has been yielded. When the next seq it wants has been
   trimmed it raises ``BrokerOverflowError(run_id, requested_seq, available_from)``; the caller
   recovers by calling ``stream`` again from ``available_from``. Cancelling the iterating task
-  (or ``aclose()`` on the iterator) is always safe and leaves the broker usable.
+  (or ``aclose()`` on the iterator) is always safe and leaves the broker usable. It raises
+  ``RunNotFoundError`` when no key of the run exists when it starts; a run reaped while it is
+  tailed ends the stream, and so does ``aclose()`` of the broker.
 * **read_range** never raises for trimming: it returns what it got plus ``first_available``
   (trimming is data, see ``ReadResult``). It raises ``RunNotFoundError`` only when no key of
   the run exists at all.
