@@ -1,0 +1,283 @@
+"""The console script against a real Redis server (the suite's own, never the machine's 6379)."""
+
+from __future__ import annotations
+
+import json
+import queue
+import subprocess
+import threading
+from typing import IO, Any
+
+import pytest
+from cli_helpers import SCRIPT, Cli, cli_env
+from raw_producer import RawProducer
+from redis_server import RedisServer
+
+pytestmark = pytest.mark.redis
+
+RUN_FIELDS = {
+    "run_id",
+    "label",
+    "started_at",
+    "status",
+    "n_events",
+    "last_seq",
+    "first_seq",
+    "last_event_at",
+}
+
+
+@pytest.fixture
+def env(redis_server: RedisServer, key_prefix: str) -> dict[str, str]:
+    return {
+        "ARENA_BROKER_BACKEND": "redis",
+        "REDIS_PASSWORD": redis_server.password,
+        "REDIS_URL": redis_server.url,
+        "ARENA_KEY_PREFIX": key_prefix,
+    }
+
+
+def _jsonl(text: str) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in text.splitlines()]
+
+
+def _check_events(records: list[dict[str, Any]], producer: RawProducer) -> None:
+    for rec in records:
+        if rec["type"] == "event":
+            sent = producer.sent[rec["seq"]]
+            assert rec["run_id"] == producer.run_id
+            assert {k: rec[k] for k in sent} == sent
+
+
+def test_tail_jsonl_reads_an_independent_producer_with_exact_overflow_and_hole(
+    cli: Cli, env: dict[str, str], redis_server: RedisServer, key_prefix: str
+) -> None:
+    producer = RawProducer(redis_server.client(), key_prefix, "feed0001", maxlen=100)
+    producer.open()
+    producer.publish_turns(948)
+    hole = producer.hole()
+    unknown = producer.publish("telepathy", {"strength": 3, "note": "\x1b]52;c;evil\x07"})
+    broken = producer.publish("metric", {}, raw_p=b'{"kind":"metric","name":')
+    producer.publish_turns(49)
+    producer.close()
+    head = producer.first_retained()
+    assert 800 < head < hole
+
+    result = cli("tail", "feed0001", "--jsonl", "--no-follow", env=env)
+    assert result.returncode == 0, result.stderr
+    records = _jsonl(result.stdout)
+    assert records[0] == {
+        "type": "overflow",
+        "run_id": "feed0001",
+        "requested_seq": 1,
+        "available_from": head,
+        "lost": head - 1,
+    }
+    assert records[-1] == {"type": "finished", "run_id": "feed0001", "last_seq": 1000}
+    events = [r for r in records if r["type"] == "event"]
+    assert [r["seq"] for r in events] == [s for s in range(head, 1001) if s != hole]
+    gaps = [r for r in records if r["type"] == "gap"]
+    assert gaps == [
+        {"type": "gap", "run_id": "feed0001", "from_seq": hole, "to_seq": hole, "reason": "hole"}
+    ]
+    assert records.index(gaps[0]) == records.index(next(r for r in events if r["seq"] > hole)) - 1
+    _check_events([r for r in events if r["seq"] != broken], producer)
+    by_seq = {r["seq"]: r for r in events}
+    assert by_seq[unknown]["kind"] == "telepathy"
+    assert by_seq[unknown]["payload"]["note"] == "\x1b]52;c;evil\x07"
+    assert "\x1b" not in result.stdout  # ASCII-escaped on the way out
+    assert by_seq[broken]["problems"]
+    assert "problems" not in by_seq[unknown]
+
+    human = cli("tail", "feed0001", "--no-follow", "--from-seq", str(hole - 1), env=env)
+    assert human.returncode == 0, human.stderr
+    assert f"seq {hole:,} missing" in human.stdout
+    assert "run finished at seq 1,000" in human.stdout
+    assert "\x1b" not in human.stdout
+
+
+def test_no_follow_on_an_open_run_stops_at_the_newest_event_without_finishing(
+    cli: Cli, env: dict[str, str], redis_server: RedisServer, key_prefix: str
+) -> None:
+    producer = RawProducer(redis_server.client(), key_prefix, "open0001", maxlen=10_000)
+    producer.open()
+    producer.publish_turns(12)
+    records = _jsonl(cli("tail", "open0001", "--jsonl", "--no-follow", env=env).stdout)
+    assert [r["seq"] for r in records] == list(range(1, 13))
+    _check_events(records, producer)
+    records = _jsonl(
+        cli("tail", "open0001", "--jsonl", "--no-follow", "--from-seq", "10", env=env).stdout
+    )
+    assert [r["seq"] for r in records] == [10, 11, 12]
+
+
+def test_tail_follows_a_live_run_until_it_finishes(
+    env: dict[str, str], redis_server: RedisServer, key_prefix: str
+) -> None:
+    producer = RawProducer(redis_server.client(), key_prefix, "live0001", maxlen=10_000)
+    producer.open()
+    producer.publish_turns(8)
+    with _Proc("tail", "live0001", "--jsonl", env=env) as tail:
+        assert [tail.record()["seq"] for _ in range(8)] == list(range(1, 9))
+        producer.publish_turns(8)
+        producer.close()
+        rest = [tail.record() for _ in range(9)]
+        assert tail.wait() == 0
+    assert [r["seq"] for r in rest[:-1]] == list(range(9, 17))
+    assert rest[-1] == {"type": "finished", "run_id": "live0001", "last_seq": 16}
+
+
+def test_tail_reconnects_after_redis_restarts_without_duplicates_or_losses(
+    key_prefix: str,
+) -> None:
+    with RedisServer(appendonly=True) as server:
+        env = {
+            "ARENA_BROKER_BACKEND": "redis",
+            "REDIS_URL": server.url,
+            "ARENA_KEY_PREFIX": key_prefix,
+        }
+        producer = RawProducer(server.client(), key_prefix, "flaky001", maxlen=10_000)
+        producer.open()
+        producer.publish_turns(6)
+        with _Proc("tail", "flaky001", "--jsonl", env=env) as tail:
+            assert [tail.record()["seq"] for _ in range(6)] == list(range(1, 7))
+            server.kill()
+            assert "retrying in" in tail.error_line()
+            server.start()
+            producer = RawProducer(server.client(), key_prefix, "flaky001", maxlen=10_000)
+            producer.publish_turns(6)
+            producer.close()
+            notice = tail.record()
+            rest = [tail.record() for _ in range(7)]
+            assert tail.wait() == 0
+        assert notice["type"] == "reconnected"
+        assert notice["resumed_from"] == 7
+        assert notice["after_s"] > 0
+        assert [r["seq"] for r in rest[:-1]] == list(range(7, 13))
+        assert rest[-1]["type"] == "finished"
+
+
+def test_produce_then_runs_and_tail_read_it_back(cli: Cli, env: dict[str, str]) -> None:
+    produced = cli(
+        "produce",
+        "--runs",
+        "2",
+        "--turns",
+        "3",
+        "--rate",
+        "0",
+        "--seed",
+        "5",
+        "--label",
+        "rank",
+        env=env,
+    )
+    assert produced.returncode == 0, produced.stderr
+    ids = produced.stdout.split()
+    assert len(ids) == 2
+    assert all(len(run_id) == 32 for run_id in ids)
+
+    listed = cli("runs", "--json", env=env)
+    assert listed.returncode == 0, listed.stderr
+    runs = json.loads(listed.stdout)
+    assert sorted(r["run_id"] for r in runs) == sorted(ids)
+    for run in runs:
+        assert set(run) == RUN_FIELDS
+        assert run["status"] in {"open", "finished"}  # closed; "open" while its events are recent
+        assert run["first_seq"] == 1
+        assert run["n_events"] == run["last_seq"] > 0
+    table = cli("runs", env=env).stdout
+    assert all(run_id in table for run_id in ids)
+
+    records = _jsonl(cli("tail", ids[0], "--jsonl", env=env).stdout)
+    n = next(r["n_events"] for r in runs if r["run_id"] == ids[0])
+    assert [r["seq"] for r in records[:-1]] == list(range(1, n + 1))
+    assert records[-1] == {"type": "finished", "run_id": ids[0], "last_seq": n}
+    assert {r["kind"] for r in records[:-1]} >= {"turn_start", "llm_prompt", "llm_response"}
+
+
+def test_produce_prints_each_run_id_as_it_starts(env: dict[str, str]) -> None:
+    args = ("produce", "--turns", "500", "--rate", "20", "--keep-open", "--max-len", "50")
+    with _Proc(*args, env=env) as produce:
+        run_id = produce.line()
+        assert produce.proc.poll() is None  # printed while still producing
+        produce.proc.terminate()
+    assert len(run_id) == 32
+
+
+def test_smoke_through_redis(cli: Cli, env: dict[str, str]) -> None:
+    result = cli("smoke", env=env)
+    assert result.returncode == 0, result.stderr
+    assert "smoke OK" in result.stdout
+    assert "(password hidden)" in result.stdout
+
+
+def test_wrong_password_is_one_masked_line(
+    cli: Cli, env: dict[str, str], redis_server: RedisServer
+) -> None:
+    wrong = "not-the-password-42"
+    bad = {
+        **env,
+        "REDIS_PASSWORD": wrong,
+        "REDIS_URL": redis_server.url.replace(redis_server.password, wrong),
+    }
+    result = cli("runs", env=bad)
+    assert result.returncode == 1
+    assert result.stderr.startswith("arena-tui: error: authentication failed")
+    assert len(result.stderr.splitlines()) == 1
+    assert wrong not in result.stderr
+    assert redis_server.password not in result.stderr
+
+
+class _Proc:
+    """A console-script subprocess whose stdout and stderr lines are read with a deadline."""
+
+    def __init__(self, *args: str, env: dict[str, str]) -> None:
+        self.proc = subprocess.Popen(
+            [SCRIPT, *args],
+            env=cli_env(env),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        self._out: queue.Queue[str] = queue.Queue()
+        self._err: queue.Queue[str] = queue.Queue()
+        self._pumps = [
+            threading.Thread(target=_pump, args=(stream, sink), daemon=True)
+            for stream, sink in ((self.proc.stdout, self._out), (self.proc.stderr, self._err))
+        ]
+        for pump in self._pumps:
+            pump.start()
+
+    def line(self, timeout: float = 15) -> str:
+        return self._out.get(timeout=timeout).rstrip("\n")
+
+    def record(self) -> dict[str, Any]:
+        value: dict[str, Any] = json.loads(self.line())
+        return value
+
+    def error_line(self, timeout: float = 15) -> str:
+        return self._err.get(timeout=timeout)
+
+    def wait(self, timeout: float = 15) -> int:
+        return self.proc.wait(timeout=timeout)
+
+    def __enter__(self) -> _Proc:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait(timeout=10)
+        for pump in self._pumps:  # they end at EOF, now that the process is gone
+            pump.join(timeout=10)
+        for stream in (self.proc.stdout, self.proc.stderr):
+            if stream is not None:
+                stream.close()
+
+
+def _pump(stream: IO[str] | None, sink: queue.Queue[str]) -> None:
+    assert stream is not None
+    for line in iter(stream.readline, ""):
+        sink.put(line)
