@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import queue
+import signal
 import subprocess
 import threading
 from typing import IO, Any
@@ -157,6 +158,20 @@ def test_tail_reconnects_after_redis_restarts_without_duplicates_or_losses(
         assert rest[-1]["type"] == "finished"
 
 
+def test_ctrl_c_ends_a_follow_quietly_with_130(
+    env: dict[str, str], redis_server: RedisServer, key_prefix: str
+) -> None:
+    producer = RawProducer(redis_server.client(), key_prefix, "sigint01", maxlen=10_000)
+    producer.open()
+    producer.publish_turns(2)
+    with _Proc("tail", "sigint01", env=env) as tail:
+        tail.line()
+        tail.line()
+        tail.proc.send_signal(signal.SIGINT)
+        assert tail.wait() == 130
+    assert tail.errors() == []
+
+
 def test_produce_then_runs_and_tail_read_it_back(cli: Cli, env: dict[str, str]) -> None:
     produced = cli(
         "produce",
@@ -259,6 +274,13 @@ class _Proc:
 
     def error_line(self, timeout: float = 15) -> str:
         return self._err.get(timeout=timeout)
+
+    def errors(self) -> list[str]:
+        """Every stderr line so far (complete once the process has been waited for)."""
+        lines = []
+        while not self._err.empty():
+            lines.append(self._err.get_nowait())
+        return lines
 
     def wait(self, timeout: float = 15) -> int:
         return self.proc.wait(timeout=timeout)
