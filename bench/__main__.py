@@ -1,0 +1,72 @@
+"""``python -m bench [--quick] [--only NAME,...] [--repeats N] [--json PATH]``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import shlex
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from bench import figures, machine
+from bench.harness import ROOT, Bench, RedisServer
+from bench.report import FigureResult, table, write_json
+
+DEFAULT_JSON = ROOT / "bench" / "results" / "latest.json"
+
+
+def _names(text: str) -> list[str]:
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    unknown = [name for name in names if name not in figures.NAMES]
+    if unknown:
+        raise argparse.ArgumentTypeError(
+            f"unknown figure(s) {', '.join(unknown)}; choose from {', '.join(figures.NAMES)}"
+        )
+    return names
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument(
+        "--quick", action="store_true", help="tiny sizes and 2 repeats: checks the harness only"
+    )
+    parser.add_argument(
+        "--only", type=_names, metavar="NAME,...", help=f"figures: {','.join(figures.NAMES)}"
+    )
+    parser.add_argument("--repeats", type=int, help="runs per figure and baseline (default 5)")
+    parser.add_argument("--json", type=Path, default=DEFAULT_JSON, help="where to write JSON")
+    return parser
+
+
+async def _run_all(bench: Bench, names: Sequence[str]) -> list[FigureResult]:
+    results: list[FigureResult] = []
+    for name in names:
+        started = time.monotonic()
+        print(f"-- {name} ...", file=sys.stderr, flush=True)
+        rows = await figures.load(name)(bench)
+        bench.flush()
+        print(f"   {name} took {time.monotonic() - started:.1f} s", file=sys.stderr, flush=True)
+        results.extend(rows)
+    return results
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    names = args.only or list(figures.NAMES)
+    repeats = args.repeats or (2 if args.quick else 5)
+    command = shlex.join(["python", "-m", "bench", *(sys.argv[1:] if argv is None else argv)])
+    with RedisServer() as server:
+        bench = Bench(server, quick=args.quick, repeats=repeats)
+        info = machine.describe(bench.redis_version())
+        results = asyncio.run(_run_all(bench, names))
+    print(table(results))
+    write_json(args.json, machine=info, command=command, results=results)
+    met = sum(r.met for r in results)
+    print(f"\n{met} of {len(results)} targets met. machine: {info}\nJSON: {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,93 @@
+"""Figure 6, run list: ``list_runs`` over 10,000 runs, half open and half finished.
+
+Setup: 10,000 runs written as the arena writes them (``:open`` with its JSON sentinel and 6 h
+TTL on every other run, ``:seq``, and a three-event ``:events`` stream each), 25,000 keys in
+all. Figure: ``RedisStreamsBroker.list_runs()`` (one SCAN, then one pipeline of six commands
+per run), seconds of wall time. Baseline: the arena's own way, one SCAN of the same keys and
+then a GET and an XLEN per key, each its own round trip, on redis-py's asyncio client.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import redis.asyncio as aioredis
+
+from arena_tui.broker import codec
+from arena_tui.broker.models import RunMeta
+from bench import data
+from bench.harness import Bench, interleave
+from bench.report import FigureResult, Metrics, Row, Target, summarise
+
+EVENTS_PER_RUN = 3
+
+ROW = Row(
+    name="6 run list (10,000 runs)",
+    metric="seconds",
+    unit="s",
+    target=Target("value", "<=", 1.0),
+    baseline_metric="seconds",
+    baseline_label="one SCAN, then GET and XLEN per key, one round trip each (the arena's)",
+    ratio="baseline/value",
+    method=__doc__ or "",
+)
+
+
+def _populate(bench: Bench, prefix: str, runs: int) -> None:
+    client = bench.server.client()
+    sentinel = codec.encode_meta(RunMeta(label="rank"))
+    try:
+        pipe = client.pipeline(transaction=False)
+        for i in range(runs):
+            run_id = f"{i:032x}"
+            head = f"{prefix}:run:{run_id}"
+            if i % 2 == 0:
+                pipe.set(f"{head}:open", sentinel, ex=21_600)
+            pipe.set(f"{head}:seq", EVENTS_PER_RUN)
+            for seq, event in enumerate(data.events(run_id, EVENTS_PER_RUN), start=1):
+                fields: dict[Any, Any] = dict(codec.encode_event(event))
+                pipe.xadd(f"{head}:events", fields, id=codec.entry_id(seq))
+            if i % 500 == 499:
+                pipe.execute()
+        pipe.execute()
+    finally:
+        client.close()
+
+
+async def run(bench: Bench) -> list[FigureResult]:
+    n_runs = bench.size(10_000, 300)
+    prefix = bench.prefix("runlist")
+    _populate(bench, prefix, n_runs)
+    broker = bench.broker(prefix)
+    client = aioredis.Redis.from_url(bench.url, protocol=2)
+
+    async def ours() -> Metrics:
+        start = time.perf_counter()
+        infos = await broker.list_runs()
+        elapsed = time.perf_counter() - start
+        if len(infos) != n_runs:
+            raise RuntimeError(f"list_runs found {len(infos)} runs, expected {n_runs}")
+        return {"seconds": elapsed}
+
+    async def arenas() -> Metrics:
+        start = time.perf_counter()
+        keys = [key async for key in client.scan_iter(match=f"{prefix}:run:*")]
+        found = 0
+        for key in keys:
+            if not key.endswith(b":events"):
+                await client.get(key)
+            elif key.endswith(b":events"):
+                await client.xlen(key)
+                found += 1
+        elapsed = time.perf_counter() - start
+        if found != n_runs:
+            raise RuntimeError(f"the arena's listing found {found} runs, expected {n_runs}")
+        return {"seconds": elapsed}
+
+    try:
+        runs, base = await interleave(ours, arenas, bench.repeats)
+    finally:
+        await broker.aclose()
+        await client.aclose()
+    return [summarise(ROW, runs, base)]

@@ -1,0 +1,83 @@
+"""The shared bench context: one private Redis server, sizes, repeats and interleaving.
+
+``Bench`` owns the ``RedisServer`` (``tests/redis_server.py``, started on a free port with a
+random password, never the machine's 6379) and hands every figure a fresh key prefix, so
+figures never see each other's runs. ``interleave`` runs a figure and its baseline one after
+the other, alternating which goes first, so that machine noise (the box is shared) hits both.
+"""
+
+from __future__ import annotations
+
+import gc
+import itertools
+import sys
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from arena_tui.broker.redis_streams import RedisStreamsBroker
+from bench.report import Metrics
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT / "tests") not in sys.path:
+    sys.path.insert(0, str(ROOT / "tests"))
+
+from redis_server import RedisServer  # type: ignore[import-not-found]  # noqa: E402
+
+__all__ = ["ROOT", "Bench", "RedisServer", "interleave"]
+
+Run = Callable[[], Awaitable[Metrics]]
+
+
+@dataclass
+class Bench:
+    server: RedisServer
+    quick: bool = False
+    repeats: int = 5
+    _prefixes: itertools.count[int] = field(default_factory=itertools.count)
+
+    @property
+    def url(self) -> str:
+        return str(self.server.url)
+
+    def prefix(self, figure: str) -> str:
+        """A key prefix no other figure (or repeat) uses."""
+        return f"bench:{figure}:{next(self._prefixes)}"
+
+    def broker(self, prefix: str, *, max_len: int = 10_000) -> RedisStreamsBroker:
+        return RedisStreamsBroker(self.url, key_prefix=prefix, max_len=max_len)
+
+    def size(self, full: int, quick: int) -> int:
+        return quick if self.quick else full
+
+    def flush(self) -> None:
+        """Empty the server between figures, so one figure's data cannot slow the next."""
+        client = self.server.client()
+        try:
+            client.flushall()
+        finally:
+            client.close()
+
+    def redis_version(self) -> str:
+        client = self.server.client()
+        try:
+            info = client.info("server")
+        finally:
+            client.close()
+        return str(info.get("redis_version", "unknown"))
+
+
+async def interleave(
+    figure: Run, baseline: Run, repeats: int
+) -> tuple[list[Metrics], list[Metrics]]:
+    """``repeats`` runs of each, alternating order (F B, B F, F B, ...), collected apart."""
+    runs: list[Metrics] = []
+    base: list[Metrics] = []
+    for i in range(repeats):
+        order = (
+            ((figure, runs), (baseline, base)) if i % 2 == 0 else ((baseline, base), (figure, runs))
+        )
+        for job, out in order:
+            gc.collect()
+            out.append(await job())
+    return runs, base
