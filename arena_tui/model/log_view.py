@@ -326,18 +326,20 @@ class LogView:
 
     def _seek_seq(self, seq: Seq) -> LogView:
         view = self
-        if 0 < seq < self.first_available:
-            view = view._jumped(seq, self.first_available)
-            seq = self.first_available
-        if self.last_seq and seq > self.last_seq and self.loaded:
+        if self.loaded and self.last_seq and seq > self.last_seq:
             view = view._notify(f"seq {seq:,} is not written yet; the newest is {self.last_seq:,}")
             seq = self.last_seq
         first, last = self.first_seq, self.last_covered
-        if first is not None and last is not None and (first <= seq <= last):
-            index = view.index_of_seq(seq)
-            if index is not None:
-                return replace(view, cursor=index, following=False)._settle(context=True)
-        return replace(view, following=False)._want(Purpose.JUMP, seq, "forward", target=seq)
+        if first is None or last is None or not first <= seq <= last:
+            # Outside the window: read from there. A trimmed seq is reported by the read itself.
+            return replace(view, following=False)._want(Purpose.JUMP, seq, "forward", target=seq)
+        index = view.index_of_seq(seq)
+        assert index is not None
+        row = view.rows[index]
+        if isinstance(row, GapRow) and row.kind is GapKind.TRIMMED and index + 1 < len(view.rows):
+            view = view._jumped(seq, row.last + 1)
+            index += 1
+        return replace(view, cursor=index, following=False)._settle(context=True)
 
     def _seek_turn(self, turn: int) -> LogView:
         events = [(i, r) for i, r in enumerate(self.rows) if isinstance(r, EventRow)]
@@ -357,22 +359,32 @@ class LogView:
         )
 
     def turn_step(self, step: int) -> LogView:
-        """``]`` (+1): first event of the next turn; ``[`` (-1): of this turn, else the previous."""
-        row = self.current
-        index = self.cursor
-        while row is not None and not isinstance(row, EventRow) and index > 0:
-            index -= 1
-            row = self.rows[index]
-        if not isinstance(row, EventRow):
+        """``]`` (+1) / ``[`` (-1): the next / previous ``turn_start`` (any agent's).
+
+        Agents of one run are on different turns at the same time, so "the next turn" is the
+        next turn boundary in seq order. Outside the window it falls back to a turn seek.
+        """
+        if not self.rows:
             return self
-        turn = row.turn
-        if step > 0:
-            return self._seek_turn(turn + 1)
-        prev = self.previous_event(index)
-        at_turn_start = prev is None or prev.event.t < turn
-        if at_turn_start and prev is None and self.at_start:
-            return self  # already at the first retained turn's start
-        return self._seek_turn(turn - 1 if at_turn_start else turn)
+        indexes = (
+            range(self.cursor + 1, len(self.rows)) if step > 0 else (range(self.cursor - 1, -1, -1))
+        )
+        for index in indexes:
+            row = self.rows[index]
+            if isinstance(row, EventRow) and row.envelope.event.kind == "turn_start":
+                return replace(self, cursor=index, following=False)._settle(context=True)
+        if step > 0 and self.at_head:
+            return self._notify("no later turn yet")
+        if step < 0 and self.at_start:
+            return self._notify("this is the first retained turn")
+        turn = self._cursor_turn()
+        return self._seek_turn(max(1, turn + (1 if step > 0 else -1)))
+
+    def _cursor_turn(self) -> int:
+        for row in (*reversed(self.rows[: self.cursor + 1]), *self.rows[self.cursor + 1 :]):
+            if isinstance(row, EventRow):
+                return row.turn
+        return 1
 
     # -- reads coming back ------------------------------------------------------------------
 

@@ -393,3 +393,43 @@ def test_resize_keeps_the_cursor_on_screen() -> None:
     view = following(range(1, 101)).seek(SeqTarget(50)).resize(3)
     assert view.top <= view.cursor < view.top + 3
     assert replace(view, following=True).resize(40).top == 60
+
+
+def test_a_stale_first_available_still_gives_one_notice_with_the_true_numbers() -> None:
+    view = following(range(4300, 8413)).on_run_info(4204, 8412)  # the listing lags the broker
+    view = serve(view.seek(SeqTarget(1)), range(4300, 8413))
+    assert view.notice is not None
+    assert (view.notice.id, view.notice.text) == (1, jump_text(1, 4300))
+    assert view.lost_count == 4299
+
+
+def test_seeking_into_a_trimmed_gap_inside_the_window_lands_after_it() -> None:
+    view = following(range(1, 101)).on_trimmed(101, 301).on_events(envs(range(301, 311)))
+    view = view.seek(SeqTarget(150))
+    assert view.cursor_seq == 301
+    assert view.notice is not None
+    assert view.notice.text == jump_text(150, 301)
+
+
+def test_next_turn_at_the_newest_says_so() -> None:
+    view = following(range(1, 41)).seek(SeqTarget(38)).turn_step(1)
+    assert view.cursor_seq == 38
+    assert view.notice is not None
+    assert view.notice.text == "no later turn yet"
+
+
+def test_turn_steps_follow_turn_starts_in_seq_order_with_interleaved_agents() -> None:
+    # Agent B is ten turns ahead of agent A; ] must never move backwards.
+    a = [env(1, t=1, kind="turn_start"), env(2, t=1), env(5, t=2, kind="turn_start")]
+    b = [env(3, t=11, kind="turn_start"), env(4, t=11), env(6, t=12, kind="turn_start")]
+    view = LogView.open(RUN)
+    assert view.want is not None
+    read = result([], last=6)
+    read = replace(read, envelopes=tuple(sorted(a + b, key=lambda e: e.seq)))
+    view = view.on_fetched(view.want, read).seek(SeqTarget(2))
+    seqs = []
+    for _ in range(3):
+        view = view.turn_step(1)
+        seqs.append(view.cursor_seq)
+    assert seqs == [3, 5, 6]
+    assert view.turn_step(-1).cursor_seq == 5

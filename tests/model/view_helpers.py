@@ -15,8 +15,11 @@ T0 = datetime(2026, 6, 7, 12, 0, tzinfo=UTC)
 EVENTS_PER_TURN = 4
 
 
-def env(seq: int, *, t: int | None = None, kind: str = "action", **payload: Any) -> Envelope:
+def env(seq: int, *, t: int | None = None, kind: str | None = None, **payload: Any) -> Envelope:
+    """Event ``seq`` of a run with one agent and four events per turn, the first a turn_start."""
     turn = t if t is not None else (seq - 1) // EVENTS_PER_TURN + 1
+    if kind is None:
+        kind = "turn_start" if (seq - 1) % EVENTS_PER_TURN == 0 else "action"
     ts = T0 + timedelta(milliseconds=100 * seq)
     return Envelope(seq=seq, event=Event(RUN, "a" * 32, turn, kind, payload, ts))
 

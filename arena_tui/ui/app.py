@@ -1,0 +1,84 @@
+"""The Textual app: ``make_app`` builds it for the CLI and the tests alike.
+
+Everything visible lives in ``screens/`` and ``widgets/``; the app holds the broker, runs the
+built-in synthetic arena when asked (``demo``), puts every screen action in the command palette,
+and closes the broker when it exits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import ClassVar
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState
+
+from arena_tui.broker.models import Seq
+from arena_tui.broker.protocol import EventBroker
+from arena_tui.config import Settings
+from arena_tui.model.clock import Clock, SystemClock
+from arena_tui.ui.screens.watch import WatchScreen
+
+
+class ArenaApp(App[None]):
+    TITLE = "arena-tui"
+    CSS_PATH = "app.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit"),
+    ]
+
+    def __init__(
+        self,
+        settings: Settings,
+        broker: EventBroker,
+        *,
+        run_id: str | None = None,
+        seq: Seq | None = None,
+        demo: bool = False,
+        clock: Clock | None = None,
+    ) -> None:
+        super().__init__()
+        self.settings = settings
+        self.broker = broker
+        self.demo = demo
+        self.clock = clock or SystemClock()
+        self._start = (run_id, seq)
+
+    def get_default_screen(self) -> Screen[None]:
+        run_id, seq = self._start
+        return WatchScreen(
+            self.broker, self.settings, clock=self.clock, run_id=run_id, seq=seq, demo=self.demo
+        )
+
+    def on_mount(self) -> None:
+        if self.demo:
+            from arena_tui.arena.demo import run_demo
+
+            self.run_worker(run_demo(self.broker), name="demo", group="demo", exit_on_error=False)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.name == "demo" and event.state is WorkerState.ERROR:
+            self.notify(f"the built-in arena stopped: {event.worker.error}", severity="error")
+
+    async def on_unmount(self) -> None:
+        await self.broker.aclose()
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        if isinstance(screen, WatchScreen):
+            yield from screen.commands()
+
+
+def make_app(
+    settings: Settings,
+    broker: EventBroker,
+    *,
+    run_id: str | None = None,
+    seq: Seq | None = None,
+    demo: bool = False,
+    clock: Clock | None = None,
+) -> ArenaApp:
+    """The app on ``broker``; ``run_id``/``seq`` open it at that run and position."""
+    return ArenaApp(settings, broker, run_id=run_id, seq=seq, demo=demo, clock=clock)

@@ -1,0 +1,134 @@
+"""Broker I/O the screen runs in its workers: the live tail loop and the view's range reads.
+
+Kept apart from the widgets so the rules of talking to a broker are readable in one place:
+
+* ``follow_run`` tails a run from a seq until it finishes. It recovers from overflow by reading
+  on from ``available_from`` (after telling the sink what was lost), retries an unreachable
+  broker with backoff (telling the sink each attempt and, once back, how long it was away),
+  gives up at once on bad credentials, and closes its stream however it ends, so a cancelled
+  worker (the user picked another run) leaves nothing running.
+* ``perform`` does what a ``Fetch`` from the log view asks, resolving a turn to a seq first
+  by binary search over range reads (turns never decrease along a run's seqs).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Protocol
+
+from arena_tui.broker.errors import (
+    BrokerAuthError,
+    BrokerError,
+    BrokerOverflowError,
+    BrokerUnavailableError,
+)
+from arena_tui.broker.models import Envelope, ReadResult, Seq
+from arena_tui.broker.protocol import EventBroker
+from arena_tui.model.log_view import Fetch
+
+MAX_BACKOFF = 10.0
+
+
+class TailSink(Protocol):
+    """Where ``follow_run`` reports; the screen implements it (all calls on the UI's loop)."""
+
+    def tail_live(self) -> None: ...
+    def tail_events(self, batch: Sequence[Envelope]) -> None: ...
+    def tail_trimmed(self, requested: Seq, available_from: Seq) -> None: ...
+    def tail_reconnecting(self, attempt: int, delay: float, error: BrokerError) -> None: ...
+    def tail_reconnected(self, seconds: float) -> None: ...
+    def tail_finished(self, last_seq: Seq) -> None: ...
+    def tail_failed(self, error: BrokerError) -> None: ...
+
+
+def backoff(attempt: int) -> float:
+    """0.5 s, 1 s, 2 s, ... up to ``MAX_BACKOFF``."""
+    return float(min(MAX_BACKOFF, 0.5 * 2 ** max(0, attempt - 1)))
+
+
+async def follow_run(
+    broker: EventBroker,
+    run_id: str,
+    from_seq: Seq,
+    sink: TailSink,
+    *,
+    monotonic: Callable[[], float],
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+) -> None:
+    """Tail ``run_id`` from ``from_seq`` into ``sink`` until the run finishes or fails."""
+    attempt = 0
+    down_since: float | None = None
+    last_seq = from_seq - 1
+    while True:
+        try:
+            await broker.is_open_remote(run_id)  # fails fast while the broker is down
+            if down_since is not None:
+                sink.tail_reconnected(monotonic() - down_since)
+                down_since, attempt = None, 0
+            sink.tail_live()
+            stream = broker.stream_batches(run_id, from_seq)
+            try:
+                async for batch in stream:
+                    if batch:
+                        sink.tail_events(batch)
+                        last_seq = batch[-1].seq
+                        from_seq = last_seq + 1
+            finally:
+                aclose = getattr(stream, "aclose", None)
+                if aclose is not None:
+                    await aclose()
+            sink.tail_finished(last_seq)
+            return
+        except BrokerOverflowError as exc:
+            sink.tail_trimmed(exc.requested_seq, exc.available_from)
+            from_seq = exc.available_from
+            last_seq = from_seq - 1
+        except BrokerAuthError as exc:
+            sink.tail_failed(exc)
+            return
+        except BrokerUnavailableError as exc:
+            attempt += 1
+            if down_since is None:
+                down_since = monotonic()
+            delay = backoff(attempt)
+            sink.tail_reconnecting(attempt, delay, exc)
+            await sleep(delay)
+        except BrokerError as exc:
+            sink.tail_failed(exc)
+            return
+
+
+class TurnNotFound(LookupError):
+    """The turn asked for has not started yet."""
+
+
+async def perform(broker: EventBroker, run_id: str, fetch: Fetch) -> tuple[ReadResult, Seq | None]:
+    """Do the read ``fetch`` asks for; returns the result and the resolved target seq."""
+    target = fetch.target
+    from_seq = fetch.from_seq
+    if fetch.turn is not None:
+        target = await find_turn(broker, run_id, fetch.turn)
+        from_seq = target
+    result = await broker.read_range(run_id, from_seq, count=fetch.count, direction=fetch.direction)
+    return result, target
+
+
+async def find_turn(broker: EventBroker, run_id: str, turn: int) -> Seq:
+    """The first retained seq whose turn is ``turn`` or later (``TurnNotFound`` if none)."""
+    newest = await broker.read_range(run_id, 0, count=1, direction="backward")
+    if not newest.envelopes or newest.envelopes[-1].event.t < turn:
+        latest = newest.envelopes[-1].event.t if newest.envelopes else 0
+        raise TurnNotFound(f"turn {turn} has not started; the newest is {latest}")
+    low, high = newest.first_available, newest.envelopes[-1].seq
+    while low < high:
+        middle = (low + high) // 2
+        probe = await broker.read_range(run_id, middle, count=1)
+        if not probe.envelopes:  # trimmed or emptied meanwhile: settle for what is known
+            break
+        found = probe.envelopes[0]
+        if found.event.t >= turn:
+            high = found.seq
+        else:
+            low = found.seq + 1
+    return high

@@ -1,0 +1,76 @@
+"""The status bar: one connection state, follow state, position, first available, rate, losses.
+
+``● live · FOLLOWING · seq 8,412 / 8,412 · first available 4,204 · 310 ev/s · lost to trim: 4,203``
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.reactive import reactive
+from textual.widget import Widget
+
+from arena_tui.model.clock import Clock, SystemClock
+from arena_tui.model.connection import Connection
+from arena_tui.model.log_view import LogView
+from arena_tui.model.rate import RateMeter
+
+
+class StatusBar(Widget):
+    DEFAULT_CSS = """
+    StatusBar { height: 1; }
+    """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "tone-good",
+        "tone-wait",
+        "tone-warn",
+        "tone-bad",
+        "tone-done",
+        "status-bar--following",
+        "status-bar--paused",
+        "status-bar--lost",
+    }
+
+    view: reactive[LogView] = reactive(LogView)
+    connection: reactive[Connection] = reactive(Connection)
+    rate: reactive[RateMeter] = reactive(RateMeter)
+
+    def __init__(self, *, clock: Clock | None = None, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.clock = clock or SystemClock()
+
+    def on_mount(self) -> None:
+        self.set_interval(1.0, self.refresh)
+
+    def watch_view(self, view: LogView) -> None:
+        self.set_class(view.following, "-following")
+        self.set_class(not view.following, "-paused")
+
+    def render(self) -> Text:
+        view, style = self.view, self.get_component_rich_style
+        now = self.clock.monotonic()
+        tone = self.connection.tone(now)
+        text = Text(no_wrap=True, overflow="ellipsis")
+        text.append(" ● ", style(f"tone-{tone.value}"))
+        text.append(self.connection.describe(now, self.clock.tz))
+        if not view.run_id:
+            text.append(" · no run selected")
+            return text
+        text.append(" · ")
+        if view.following:
+            text.append("FOLLOWING", style("status-bar--following"))
+        else:
+            text.append("PAUSED", style("status-bar--paused"))
+            if view.new_count:
+                text.append(f" +{view.new_count:,} new", style("status-bar--paused"))
+        cursor = view.cursor_seq
+        text.append(f" · seq {cursor:,} / {view.last_seq:,}" if cursor else " · seq – / –")
+        if view.first_available:
+            text.append(f" · first available {view.first_available:,}")
+        text.append(f" · {self.rate.rate(now):,.0f} ev/s")
+        lost = view.lost_count
+        text.append(" · ")
+        text.append(f"lost to trim: {lost:,}", style("status-bar--lost") if lost else "")
+        return text
