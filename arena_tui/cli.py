@@ -15,6 +15,7 @@ import argparse
 import asyncio
 import os
 import secrets
+import signal
 import sys
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import replace
@@ -34,6 +35,7 @@ from arena_tui.model.text import safe_text
 PROG = "arena-tui"
 EXIT_FAILURE = 1
 EXIT_INTERRUPTED = 130
+CANCEL_GRACE_S = 2.0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -93,9 +95,36 @@ def _run(args: argparse.Namespace, env: Mapping[str, str]) -> int:
 async def _with_broker(settings: Settings, job: Callable[[EventBroker], Awaitable[int]]) -> int:
     broker = make_broker(settings.broker)
     try:
-        return await job(broker)
+        return await _interruptible(job(broker))
     finally:
         await broker.aclose()
+
+
+async def _interruptible(job: Awaitable[int]) -> int:
+    """Run ``job``; Ctrl-C cancels it and raises ``KeyboardInterrupt``, whatever it is doing.
+
+    asyncio.run's own Ctrl-C only cancels the main task, and a library that swallows that
+    cancellation (seen in a redis-py read under load) would leave the process hanging. So the
+    job gets ``CANCEL_GRACE_S`` to unwind; past that the process exits at once with 130.
+    """
+    loop = asyncio.get_running_loop()
+    task = asyncio.ensure_future(job)
+    interrupted = asyncio.Event()
+    loop.add_signal_handler(signal.SIGINT, interrupted.set)
+    waiter = asyncio.ensure_future(interrupted.wait())
+    try:
+        await asyncio.wait({task, waiter}, return_when=asyncio.FIRST_COMPLETED)
+        if task.done():
+            return task.result()
+        task.cancel()
+        done, _ = await asyncio.wait({task}, timeout=CANCEL_GRACE_S)
+        if not done:
+            sys.stdout.flush()
+            os._exit(EXIT_INTERRUPTED)
+        raise KeyboardInterrupt
+    finally:
+        waiter.cancel()
+        loop.remove_signal_handler(signal.SIGINT)
 
 
 async def _tail(broker: EventBroker, settings: Settings, args: argparse.Namespace) -> int:
