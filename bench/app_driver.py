@@ -41,9 +41,9 @@ def settings_for(url: str, prefix: str) -> Settings:
     )
 
 
-async def until(condition: Callable[[], bool], timeout: float = 20.0, what: str = "") -> None:
+async def until(condition: Callable[[], bool], within: float = 20.0, what: str = "") -> None:
     """Poll ``condition`` (setup only: never used to time anything)."""
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + within
     while not condition():
         if time.monotonic() > deadline:
             raise TimeoutError(f"timed out waiting for {what or condition}")

@@ -108,14 +108,11 @@ class FrameProbe:
                 still.append((predicate, future))
         self._waiters = still
 
-    async def wait_for(self, predicate: Predicate, timeout: float = 10.0) -> Frame:
+    async def wait_for(self, predicate: Predicate, within: float = 10.0) -> Frame:
         """The first frame from now on for which ``predicate`` holds."""
         future: asyncio.Future[Frame] = asyncio.get_running_loop().create_future()
         self._waiters.append((predicate, future))
-        return await asyncio.wait_for(future, timeout)
-
-    async def next_frame(self, timeout: float = 10.0) -> Frame:
-        return await self.wait_for(lambda frame: True, timeout)
+        return await asyncio.wait_for(future, within)
 
 
 def post_key(app: App[Any], key: str, character: str | None = None) -> float:

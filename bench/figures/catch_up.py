@@ -50,9 +50,9 @@ async def run(bench: Bench) -> list[FigureResult]:
         keys = broker.keys(run_id)
         await broker.open_run(run_id, RunMeta(label="rank"))
         async with running_app(bench.url, prefix, run_id) as running:
-            waiting = running.probe.wait_for(lambda frame: n in frame.event_seqs(), timeout=300)
+            waiting = running.probe.wait_for(lambda frame: n in frame.event_seqs(), within=300)
             start = time.monotonic()
-            await client.copy(spare, keys.events)
+            await client.copy(spare.decode(), keys.events.decode())
             await client.set(keys.seq, n)
             frame = await waiting
             view = running.pane.view
