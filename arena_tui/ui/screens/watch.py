@@ -140,9 +140,8 @@ class WatchScreen(Screen[None]):
         self.connection = Connection()
         self.query_one(StatusBar).rate = self._rate
         log = self.log_pane
-        log.update(
-            LogView.open(run_id, seq=seq, height=max(1, log.scrollable_content_region.height))
-        )
+        height = max(1, log.scrollable_content_region.height)
+        log.start(LogView.open(run_id, seq=seq, height=height))
         runs = self.sidebar.runs.open(run_id)
         self.sidebar.runs = runs
         info = runs.get(run_id)

@@ -107,6 +107,12 @@ class LogPane(ScrollView, can_focus=True):
         """Replace the view (the screen calls this with the result of a model transition)."""
         self.view = view
 
+    def start(self, view: LogView) -> None:
+        """Show a freshly opened view: its requests and notices are numbered from scratch."""
+        self._posted_fetch = 0
+        self._shown_notice = 0
+        self.view = view
+
     def watch_view(self, old: LogView, new: LogView) -> None:
         if old.run_id != new.run_id:
             self._summaries.clear()
