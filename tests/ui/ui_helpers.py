@@ -117,10 +117,10 @@ def toasts(app: ArenaApp) -> list[str]:
     return [n.message for n in app._notifications]
 
 
-async def until(pilot: Pilot[None], check: Callable[[], bool], timeout: float = 5.0) -> None:
-    """Let the app run until ``check()`` holds (or fail after ``timeout`` seconds)."""
+async def until(pilot: Pilot[None], check: Callable[[], bool], within: float = 5.0) -> None:
+    """Let the app run until ``check()`` holds (or fail after ``within`` seconds)."""
     loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
+    deadline = loop.time() + within
     while not check():
         if loop.time() > deadline:
             raise AssertionError(f"timed out waiting for {check}")
