@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from typing import Any
 
 import redis
 
@@ -19,7 +20,7 @@ def consume(client: redis.Redis, key: bytes, stop: threading.Event) -> list[floa
     ages: list[float] = []
     cursor: bytes = b"0-0"
     while True:
-        reply = client.xread({key: cursor}, count=1000, block=100)
+        reply: Any = client.xread({key: cursor}, count=1000, block=100)
         if not reply:
             if stop.is_set():
                 return ages

@@ -108,11 +108,18 @@ class FrameProbe:
                 still.append((predicate, future))
         self._waiters = still
 
-    async def wait_for(self, predicate: Predicate, within: float = 10.0) -> Frame:
-        """The first frame from now on for which ``predicate`` holds."""
+    def expect(self, predicate: Predicate) -> asyncio.Future[Frame]:
+        """A future for the first frame from now on for which ``predicate`` holds.
+
+        Registered at once, so a frame that comes before the caller awaits is not missed.
+        """
         future: asyncio.Future[Frame] = asyncio.get_running_loop().create_future()
         self._waiters.append((predicate, future))
-        return await asyncio.wait_for(future, within)
+        return future
+
+
+async def within(future: asyncio.Future[Frame], seconds: float = 10.0) -> Frame:
+    return await asyncio.wait_for(future, seconds)
 
 
 def post_key(app: App[Any], key: str, character: str | None = None) -> float:

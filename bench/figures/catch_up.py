@@ -22,6 +22,7 @@ from arena_tui.broker.models import RunMeta
 from bench import data
 from bench.app_driver import running_app
 from bench.harness import Bench, interleave
+from bench.probe import within
 from bench.report import FigureResult, Metrics, Row, Target, summarise
 
 ROW = Row(
@@ -50,11 +51,11 @@ async def run(bench: Bench) -> list[FigureResult]:
         keys = broker.keys(run_id)
         await broker.open_run(run_id, RunMeta(label="rank"))
         async with running_app(bench.url, prefix, run_id) as running:
-            waiting = running.probe.wait_for(lambda frame: n in frame.event_seqs(), within=300)
+            waiting = running.probe.expect(lambda frame: n in frame.event_seqs())
             start = time.monotonic()
             await client.copy(spare.decode(), keys.events.decode())
             await client.set(keys.seq, n)
-            frame = await waiting
+            frame = await within(waiting, 300)
             view = running.pane.view
             if view.lost_count:
                 raise RuntimeError(f"the app lost {view.lost_count} events to trimming")

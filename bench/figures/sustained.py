@@ -18,6 +18,7 @@ import asyncio
 import threading
 import time
 import uuid
+from functools import partial
 
 from arena_tui.broker.models import RunMeta
 from arena_tui.model.rows import EventRow
@@ -25,7 +26,7 @@ from arena_tui.ui.widgets.detail_pane import DetailPane
 from bench import bare
 from bench.app_driver import RunningApp, finish_producer, running_app, start_producer
 from bench.harness import Bench, interleave
-from bench.probe import Frame, post_key
+from bench.probe import Frame, post_key, within
 from bench.report import FigureResult, Metrics, Row, Target, summarise
 from bench.stats import percentile
 
@@ -56,6 +57,10 @@ ROWS = (
 )
 
 
+def _detail_is(detail: DetailPane, open_: bool, _frame: Frame) -> bool:
+    return detail.has_class("-open") == open_
+
+
 async def _presses(
     running: RunningApp, stop: asyncio.Event, limit: int | None = None
 ) -> list[float]:
@@ -64,9 +69,9 @@ async def _presses(
     latencies: list[float] = []
     while not stop.is_set() and (limit is None or len(latencies) < limit):
         expected = not detail.has_class("-open")
-        waiting = running.probe.wait_for(lambda _f: detail.has_class("-open") == expected)
+        waiting = running.probe.expect(partial(_detail_is, detail, expected))
         sent = post_key(running.app, "enter", "\r")
-        frame = await waiting
+        frame = await within(waiting)
         latencies.append(frame.t - sent)
         await asyncio.sleep(PRESS_EVERY)
     return latencies
