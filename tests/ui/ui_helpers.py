@@ -24,11 +24,12 @@ from arena_tui.ui.widgets.status_bar import StatusBar
 
 T0 = datetime(2026, 6, 7, 12, 0, tzinfo=UTC)
 AGENT = "9c1e5f0a" * 4
+NOW = T0 + timedelta(minutes=2)
 SIZE = (120, 32)
 SETTINGS = Settings(stale_after=1e9, demo=False)
 
 
-def event(run_id: str, seq: int, **overrides: Any) -> Event:
+def event(run_id: str, seq: int, *, at: datetime = T0, **overrides: Any) -> Event:
     """Event ``seq`` of a synthetic loop: turn_start, llm_prompt, llm_response, action, metric."""
     turn = (seq - 1) // 5 + 1
     step = (seq - 1) % 5
@@ -66,7 +67,7 @@ def event(run_id: str, seq: int, **overrides: Any) -> Event:
         "t": turn,
         "kind": kind,
         "payload": payload,
-        "ts": T0 + timedelta(milliseconds=250 * seq),
+        "ts": at + timedelta(milliseconds=250 * seq),
     }
     fields.update(overrides)
     return Event(**fields)
@@ -80,10 +81,13 @@ async def seed_run(
     label: str | None = "race",
     close: bool = False,
     start: int = 1,
+    at: datetime = T0,
 ) -> None:
+    """Publish events ``start``..``start + n - 1`` of ``run_id``, stamped from ``at`` on."""
     if start == 1:
-        await broker.open_run(run_id, RunMeta(label=label, started_at=T0))
-    await broker.publish_many(run_id, [event(run_id, s) for s in range(start, start + n)])
+        await broker.open_run(run_id, RunMeta(label=label, started_at=at))
+    events = [event(run_id, s, at=at) for s in range(start, start + n)]
+    await broker.publish_many(run_id, events)
     if close:
         await broker.close_run(run_id)
 
@@ -94,9 +98,10 @@ def app_for(
     run_id: str | None = None,
     seq: int | None = None,
     clock: FrozenClock | None = None,
+    settings: Settings = SETTINGS,
 ) -> ArenaApp:
-    clock = clock or FrozenClock(at=T0 + timedelta(minutes=2))
-    return make_app(SETTINGS, broker, run_id=run_id, seq=seq, clock=clock)
+    clock = clock or FrozenClock(at=NOW)
+    return make_app(settings, broker, run_id=run_id, seq=seq, clock=clock)
 
 
 def pane(app: ArenaApp) -> LogPane:

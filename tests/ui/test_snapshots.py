@@ -1,0 +1,102 @@
+"""SVG snapshots of the screens a user sees most: fixed size, seeded runs, a frozen clock.
+
+The app gets a ``FrozenClock`` and the in-process broker's idea of "now" (which decides open,
+stale and finished) is frozen at the same instant, so nothing on screen depends on when the
+test runs. Update after an intended change with
+``pytest tests/ui/test_snapshots.py --snapshot-update`` and look at the SVGs before committing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta, tzinfo
+
+import pytest
+from textual.pilot import Pilot
+from ui_helpers import NOW, SIZE, T0, app_for, pane, seed_run, status_text, until
+
+from arena_tui.broker import inprocess
+from arena_tui.broker.inprocess import InProcessBroker
+from arena_tui.config import Settings
+from arena_tui.ui.widgets.log_pane import LogPane
+
+RACE = "3f2a9c1e" * 4
+SMOKE = "0b9d41aa" * 4
+TRIMMED = "77b0d2aa" * 4
+DEAD = "e1c2b3a4" * 4
+SETTINGS = Settings(stale_after=120, demo=False)
+
+
+class _FrozenDatetime(datetime):
+    @classmethod
+    def now(cls, tz: tzinfo | None = None) -> _FrozenDatetime:
+        return cls.fromtimestamp(NOW.timestamp(), tz)
+
+
+@pytest.fixture(autouse=True)
+def frozen_broker_time(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setattr(inprocess, "datetime", _FrozenDatetime)
+    yield
+
+
+SnapCompare = Callable[..., bool]
+
+
+def seeded(max_len: int = 10_000) -> InProcessBroker:
+    broker = InProcessBroker(max_len=max_len)
+
+    async def seed() -> None:
+        await seed_run(broker, SMOKE, 40, label="smoke", close=True, at=T0 - timedelta(hours=1))
+        await seed_run(broker, DEAD, 12, label="fork", at=T0 - timedelta(minutes=6))
+        await seed_run(broker, RACE, 60, label="race")
+        await seed_run(broker, TRIMMED, 300, label="rank")
+
+    asyncio.run(seed())
+    return broker
+
+
+def loaded(expect: Callable[[str], bool] = lambda status: True) -> Callable[[Pilot[None]], object]:
+    async def wait(pilot: Pilot[None]) -> None:
+        app = pilot.app
+        await until(pilot, lambda: bool(app.screen.query(LogPane)))
+        await until(pilot, lambda: pane(app).view.loaded and pane(app).view.want is None)  # type: ignore[arg-type]
+        await until(pilot, lambda: expect(status_text(app)))  # type: ignore[arg-type]
+
+    return wait
+
+
+def test_sidebar_and_log(snap_compare: SnapCompare) -> None:
+    app = app_for(seeded(), settings=SETTINGS, run_id=RACE)
+    assert snap_compare(app, terminal_size=SIZE, run_before=loaded(lambda s: "live" in s))
+
+
+def test_gap_row_after_a_jump(snap_compare: SnapCompare) -> None:
+    app = app_for(seeded(max_len=100), settings=SETTINGS, run_id=TRIMMED)
+
+    async def jump(pilot: Pilot[None]) -> None:
+        await loaded()(pilot)  # type: ignore[misc]
+        await pilot.press("g", "1", "enter")
+        await until(pilot, lambda: "lost to trim: 200" in status_text(app))
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=jump)
+
+
+def test_detail_pane(snap_compare: SnapCompare) -> None:
+    app = app_for(seeded(), settings=SETTINGS, run_id=RACE)
+
+    async def detail(pilot: Pilot[None]) -> None:
+        await loaded(lambda s: "live" in s)(pilot)  # type: ignore[misc]
+        await pilot.press("up", "up", "enter")
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=detail)
+
+
+def test_finished_run_paused(snap_compare: SnapCompare) -> None:
+    app = app_for(seeded(), settings=SETTINGS, run_id=SMOKE)
+
+    async def paused(pilot: Pilot[None]) -> None:
+        await loaded(lambda s: "finished at seq 40" in s)(pilot)  # type: ignore[misc]
+        await pilot.press("g", "t", "3", "enter")
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=paused)
