@@ -9,7 +9,7 @@ test runs. Update after an intended change with
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime, timedelta, tzinfo
 
 import pytest
@@ -35,9 +35,8 @@ class _FrozenDatetime(datetime):
 
 
 @pytest.fixture(autouse=True)
-def frozen_broker_time(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def frozen_broker_time(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(inprocess, "datetime", _FrozenDatetime)
-    yield
 
 
 SnapCompare = Callable[..., bool]
