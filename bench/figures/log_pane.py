@@ -1,0 +1,121 @@
+"""Figure 8, the log pane against Textual's own ``Log`` and ``RichLog``.
+
+Three one-widget apps of the same size (160x48, headless, the arena app's stylesheet): our
+``LogPane`` (fed the way the watch screen feeds it: ``view.on_events(batch)``), Textual's
+``Log`` (``write_lines``) and ``RichLog`` (``write`` of a ``Text`` per event), the last two
+with ``max_lines`` 3,000, the same bound as our window, so memory is not what differs. The
+same 50,000 events (5,000 with ``--quick``) go into each in batches of 500 (a producer's batch);
+for ``Log`` and ``RichLog`` each event is first formatted to the same one-line text our rows
+show (seq, time, turn, agent, kind, summary). After each batch the bench waits for the next
+encoded frame (``bench.probe``). Figure: events/s into our pane; baselines: events/s into
+``Log`` and into ``RichLog``, in the same repeat (the order rotates). Target: ours beats both.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+
+from rich.text import Text
+from textual.app import App, ComposeResult
+from textual.widget import Widget
+from textual.widgets import Log, RichLog
+
+from arena_tui.broker.models import Envelope
+from arena_tui.model.log_view import MAX_ROWS, LogView
+from arena_tui.model.summary import summarize
+from arena_tui.ui.widgets.log_pane import LogPane
+from bench import data
+from bench.app_driver import SIZE, until
+from bench.harness import ROOT, Bench
+from bench.probe import FrameProbe, within
+from bench.report import FigureResult, Metrics, Row, Target, summarise
+
+BATCH = 500
+RUN_ID = "0" * 32
+
+
+class _OneWidget(App[None]):
+    CSS_PATH = str(ROOT / "arena_tui" / "ui" / "app.tcss")
+
+    def __init__(self, widget: Widget) -> None:
+        super().__init__()
+        self.widget = widget
+
+    def compose(self) -> ComposeResult:
+        yield self.widget
+
+
+def _line(envelope: Envelope) -> str:
+    event = envelope.event
+    ts = event.ts.strftime("%H:%M:%S") if event.ts else "--:--:--"
+    return (
+        f"{envelope.seq:>9,} {ts} {event.t:>4} {event.agent_id[:4]:<5} "
+        f"{event.kind:<14} {summarize(envelope)}"
+    )
+
+
+Feed = Callable[[Widget, Sequence[Envelope]], None]
+
+
+def _feed_ours(widget: Widget, batch: Sequence[Envelope]) -> None:
+    assert isinstance(widget, LogPane)
+    widget.update(widget.view.on_events(batch))
+
+
+def _feed_log(widget: Widget, batch: Sequence[Envelope]) -> None:
+    assert isinstance(widget, Log)
+    widget.write_lines([_line(envelope) for envelope in batch])
+
+
+def _feed_rich(widget: Widget, batch: Sequence[Envelope]) -> None:
+    assert isinstance(widget, RichLog)
+    for envelope in batch:
+        widget.write(Text(_line(envelope)))
+
+
+async def _throughput(widget: Widget, feed: Feed, envelopes: Sequence[Envelope]) -> Metrics:
+    app = _OneWidget(widget)
+    async with app.run_test(size=SIZE):
+        probe = FrameProbe(app)
+        probe.attach_display()
+        await until(lambda: widget.size.height > 0, what="the widget's layout")
+        if isinstance(widget, LogPane):
+            height = widget.scrollable_content_region.height
+            widget.update(
+                LogView(run_id=RUN_ID, height=height, loaded=True, at_head=True, at_start=True)
+            )
+        start = time.monotonic()
+        for i in range(0, len(envelopes), BATCH):
+            frame = probe.expect(lambda _frame: True)
+            feed(widget, envelopes[i : i + BATCH])
+            last = await within(frame, 30)
+        return {"events_per_s": len(envelopes) / (last.t - start)}
+
+
+async def run(bench: Bench) -> list[FigureResult]:
+    n = bench.size(50_000, 5_000)
+    envelopes = [Envelope(seq, event) for seq, event in enumerate(data.events(RUN_ID, n), start=1)]
+    variants: list[tuple[str, Callable[[], Widget], Feed]] = [
+        ("ours", lambda: LogPane(), _feed_ours),
+        ("log", lambda: Log(max_lines=MAX_ROWS), _feed_log),
+        ("rich", lambda: RichLog(max_lines=MAX_ROWS), _feed_rich),
+    ]
+    runs: dict[str, list[Metrics]] = {name: [] for name, _, _ in variants}
+    for repeat in range(bench.repeats):
+        shift = repeat % len(variants)
+        for name, make, feed in variants[shift:] + variants[:shift]:
+            runs[name].append(await _throughput(make(), feed, envelopes))
+    rows: list[FigureResult] = []
+    for name, label in (("log", "Textual Log (write_lines)"), ("rich", "Textual RichLog (write)")):
+        row = Row(
+            name=f"8 log pane vs {label.split(' (')[0]}",
+            metric="events_per_s",
+            unit="ev/s",
+            target=Target("ratio", ">=", 1.0),
+            baseline_metric="events_per_s",
+            baseline_label=label,
+            method=__doc__ or "",
+        )
+        rows.append(summarise(row, runs["ours"], runs[name]))
+    return rows
