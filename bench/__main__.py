@@ -37,15 +37,44 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--repeats", type=int, help="runs per figure and baseline (default 5)")
     parser.add_argument("--json", type=Path, default=DEFAULT_JSON, help="where to write JSON")
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        metavar="DIR",
+        help="profile each figure with pyinstrument (dev extra) into DIR/<figure>.txt",
+    )
     return parser
 
 
-async def _run_all(bench: Bench, names: Sequence[str]) -> list[FigureResult]:
+async def _profiled(bench: Bench, name: str, out: Path) -> list[FigureResult]:
+    """Run one figure under pyinstrument (the app runs in this process, headless)."""
+    from pyinstrument import Profiler
+
+    profiler = Profiler(async_mode="disabled")
+    profiler.start()
+    try:
+        return await figures.load(name)(bench)
+    finally:
+        profiler.stop()
+        _save(out / f"{name}.txt", profiler.output_text(unicode=True, show_all=False))
+
+
+def _save(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+
+
+async def _run_all(
+    bench: Bench, names: Sequence[str], profile: Path | None = None
+) -> list[FigureResult]:
     results: list[FigureResult] = []
     for name in names:
         started = time.monotonic()
         print(f"-- {name} ...", file=sys.stderr, flush=True)
-        rows = await figures.load(name)(bench)
+        if profile is not None:
+            rows = await _profiled(bench, name, profile)
+        else:
+            rows = await figures.load(name)(bench)
         bench.flush()
         print(f"   {name} took {time.monotonic() - started:.1f} s", file=sys.stderr, flush=True)
         results.extend(rows)
@@ -60,7 +89,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     with RedisServer() as server:
         bench = Bench(server, quick=args.quick, repeats=repeats)
         info = machine.describe(bench.redis_version())
-        results = asyncio.run(_run_all(bench, names))
+        results = asyncio.run(_run_all(bench, names, args.profile))
     print(table(results))
     write_json(args.json, machine=info, command=command, results=results)
     met = sum(r.met for r in results)
