@@ -2,8 +2,10 @@
 
 The broker is polled every second or two and every poll replaces the list, so the user's place
 is kept by run id, never by index: a run that starts above the highlighted one must not move
-the highlight to another run. Order: open runs (newest activity first), then stale, then
-finished, each group in the order the broker gave.
+the highlight to another run. Order: open runs, then stale, then finished. Within a group the
+order must not reshuffle on every poll (busy runs would swap places under the user's cursor),
+so open and stale runs are ordered by start time, newest first, and finished runs by when
+they ended, newest first; the run id breaks ties.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ class RunList:
     loaded: bool = False
 
     def refreshed(self, infos: Iterable[RunInfo]) -> RunList:
-        runs = tuple(sorted(infos, key=lambda info: _GROUP[info.status]))
+        runs = tuple(sorted(infos, key=_order))
         ids = [info.run_id for info in runs]
         highlighted = self.highlighted
         if highlighted not in ids:
@@ -60,6 +62,11 @@ class RunList:
         n_open = sum(1 for r in self.runs if r.status is not RunStatus.FINISHED)
         n_done = len(self.runs) - n_open
         return f"RUNS ({n_open:,} open · {n_done:,} finished)"
+
+
+def _order(info: RunInfo) -> tuple[int, float, str]:
+    when = info.last_event_at if info.status is RunStatus.FINISHED else info.meta.started_at
+    return (_GROUP[info.status], -when.timestamp() if when else 0.0, info.run_id)
 
 
 def badge(info: RunInfo) -> str:

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from arena_tui.broker.models import Envelope
+from arena_tui.model.summary import short_id
 from arena_tui.model.text import clip, safe_text
 
 RESOURCES = ("food", "wood", "gold", "stone")
@@ -28,10 +29,13 @@ def world_lines(envelope: Envelope | None, width: int = 40) -> list[str]:
     head = f"turn {_show(turn)}"
     if state.get("age") is not None:
         head += f" · {_show(state['age'])}"
+    if envelope.event.agent_id:
+        head += f" · {short_id(envelope.event.agent_id, 4)}"
     lines = [head]
     resources = [f"{name} {_amount(state[name])}" for name in RESOURCES if name in state]
-    if resources:
-        lines.append("  ".join(resources))
+    for pair in (resources[:2], resources[2:]):
+        if pair:
+            lines.append("  ".join(pair))
     if "population" in state:
         pop = f"pop {_show(state['population'])}"
         if "pop_cap" in state:
@@ -49,8 +53,13 @@ def world_lines(envelope: Envelope | None, width: int = 40) -> list[str]:
 
 
 def _amount(value: Any) -> str:
+    """``812``, ``4,641``, ``15.4k``, ``2.1M``: short enough for four on one line."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return _show(value)
+    if abs(value) >= 1_000_000:
+        return f"{value / 1_000_000:.1f}M"
+    if abs(value) >= 10_000:
+        return f"{value / 1_000:.1f}k"
     return f"{value:,.0f}"
 
 

@@ -12,15 +12,23 @@ from arena_tui.model.runs import RunList, age, badge, duration
 NOW = datetime(2026, 6, 7, 12, 0, tzinfo=UTC)
 
 
-def info(run_id: str, status: RunStatus = RunStatus.OPEN, label: str | None = "race") -> RunInfo:
+def info(
+    run_id: str,
+    status: RunStatus = RunStatus.OPEN,
+    label: str | None = "race",
+    *,
+    started: float = 120,
+    last: float = 30,
+) -> RunInfo:
+    """A run started ``started`` seconds ago whose newest event is ``last`` seconds old."""
     return RunInfo(
         run_id=run_id,
-        meta=RunMeta(label=label, started_at=NOW - timedelta(minutes=2)),
+        meta=RunMeta(label=label, started_at=NOW - timedelta(seconds=started)),
         status=status,
         n_events=10,
         last_seq=10,
         first_seq=1,
-        last_event_at=NOW - timedelta(seconds=30),
+        last_event_at=NOW - timedelta(seconds=last),
     )
 
 
@@ -28,7 +36,7 @@ def ids(runs: RunList) -> list[str]:
     return [r.run_id for r in runs.runs]
 
 
-def test_open_then_stale_then_finished_keeping_the_brokers_order_within() -> None:
+def test_open_then_stale_then_finished() -> None:
     runs = RunList().refreshed(
         [
             info("f1", RunStatus.FINISHED),
@@ -39,6 +47,15 @@ def test_open_then_stale_then_finished_keeping_the_brokers_order_within() -> Non
     )
     assert ids(runs) == ["o1", "o2", "s1", "f1"]
     assert runs.title == "RUNS (3 open · 1 finished)"
+
+
+def test_order_within_a_group_does_not_follow_activity() -> None:
+    """Busy runs must not swap places on every poll: open by start, finished by end."""
+    first = [info("old", started=600, last=1), info("new", started=60, last=5)]
+    later = [info("old", started=600, last=9), info("new", started=60, last=0.1)]
+    done = [info("f-early", RunStatus.FINISHED, last=900), info("f-late", RunStatus.FINISHED)]
+    assert ids(RunList().refreshed(first + done)) == ["new", "old", "f-late", "f-early"]
+    assert ids(RunList().refreshed(later + done)) == ["new", "old", "f-late", "f-early"]
 
 
 @pytest.mark.parametrize(

@@ -28,11 +28,18 @@ STATE = {
 def test_world_lines() -> None:
     lines = world_lines(env(1, kind="turn_start", turn_num=4, state=STATE))
     assert lines == [
-        "turn 4 · Feudal Age",
-        "food 200  wood 150  gold 0  stone 0",
+        "turn 4 · Feudal Age · aaaa…",
+        "food 200  wood 150",
+        "gold 0  stone 0",
         "pop 7/10 · queue 2",
         "buildings: TownCenter, House×2",
     ]
+
+
+def test_world_resources_stay_short() -> None:
+    state = {"food": 812.4, "wood": 4641.0, "gold": 15369.0, "stone": 2_100_000.0}
+    lines = world_lines(env(1, kind="turn_start", turn_num=4, state=state))
+    assert lines[1:3] == ["food 812  wood 4,641", "gold 15.4k  stone 2.1M"]
 
 
 def test_world_without_a_snapshot_or_with_garbage() -> None:
