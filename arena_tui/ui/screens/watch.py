@@ -263,7 +263,9 @@ class WatchScreen(Screen[None]):
         batch, self._pending = self._pending, []
         log = self.log_pane
         log.update(log.view.on_events(batch))
-        self.query_one(StatusBar).rate = self._rate
+        status = self.query_one(StatusBar)
+        status.rate = self._rate
+        status.view = log.view  # now, not a message later: the bar never trails the log
 
     def tail_trimmed(self, requested: Seq, available_from: Seq) -> None:
         self.flush()
