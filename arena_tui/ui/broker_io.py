@@ -42,6 +42,46 @@ class TailSink(Protocol):
     def tail_failed(self, error: BrokerError) -> None: ...
 
 
+class GuardedSink:
+    """Forwards to ``sink`` only while ``current()`` holds.
+
+    A tail worker that was replaced (the user opened another run) may still report once before
+    its cancellation lands; this keeps that report out of the next run's view.
+    """
+
+    def __init__(self, sink: TailSink, current: Callable[[], bool]) -> None:
+        self.sink = sink
+        self.current = current
+
+    def tail_live(self) -> None:
+        if self.current():
+            self.sink.tail_live()
+
+    def tail_events(self, batch: Sequence[Envelope]) -> None:
+        if self.current():
+            self.sink.tail_events(batch)
+
+    def tail_trimmed(self, requested: Seq, available_from: Seq) -> None:
+        if self.current():
+            self.sink.tail_trimmed(requested, available_from)
+
+    def tail_reconnecting(self, attempt: int, delay: float, error: BrokerError) -> None:
+        if self.current():
+            self.sink.tail_reconnecting(attempt, delay, error)
+
+    def tail_reconnected(self, seconds: float) -> None:
+        if self.current():
+            self.sink.tail_reconnected(seconds)
+
+    def tail_finished(self, last_seq: Seq) -> None:
+        if self.current():
+            self.sink.tail_finished(last_seq)
+
+    def tail_failed(self, error: BrokerError) -> None:
+        if self.current():
+            self.sink.tail_failed(error)
+
+
 def backoff(attempt: int) -> float:
     """0.5 s, 1 s, 2 s, ... up to ``MAX_BACKOFF``."""
     return float(min(MAX_BACKOFF, 0.5 * 2 ** max(0, attempt - 1)))

@@ -42,7 +42,7 @@ from arena_tui.model.log_view import Fetch, LogView
 from arena_tui.model.rate import RateMeter
 from arena_tui.model.runs import run_label
 from arena_tui.model.seek import SeekTarget, StartTarget
-from arena_tui.ui.broker_io import TurnNotFound, backoff, follow_run, perform
+from arena_tui.ui.broker_io import GuardedSink, TurnNotFound, backoff, follow_run, perform
 from arena_tui.ui.screens.goto import GoToScreen
 from arena_tui.ui.screens.help import HelpScreen
 from arena_tui.ui.widgets.detail_pane import DetailPane
@@ -241,7 +241,11 @@ class WatchScreen(Screen[None]):
     @work(exclusive=True, group="tail")
     async def tail(self, run_id: str, from_seq: Seq) -> None:
         await follow_run(
-            self.broker, run_id, from_seq, _Sink(self, run_id), monotonic=self.clock.monotonic
+            self.broker,
+            run_id,
+            from_seq,
+            GuardedSink(self, lambda: self.run_id == run_id),
+            monotonic=self.clock.monotonic,
         )
 
     def tail_events(self, batch: Sequence[Envelope]) -> None:
@@ -376,42 +380,3 @@ class WatchScreen(Screen[None]):
         yield SystemCommand("Focus log", "Move focus to the log (tab)", self.log_pane.focus)
         yield SystemCommand("Refresh runs", "List the broker's runs now", self.refresh_runs)
         yield SystemCommand("Help", "Show every key (?)", self.action_help)
-
-
-class _Sink:
-    """Forwards one tail worker's reports to the screen while that run is still the open one."""
-
-    def __init__(self, screen: WatchScreen, run_id: str) -> None:
-        self.screen = screen
-        self.run_id = run_id
-
-    def _current(self) -> bool:
-        return self.screen.run_id == self.run_id
-
-    def tail_live(self) -> None:
-        if self._current():
-            self.screen.tail_live()
-
-    def tail_events(self, batch: Sequence[Envelope]) -> None:
-        if self._current():
-            self.screen.tail_events(batch)
-
-    def tail_trimmed(self, requested: Seq, available_from: Seq) -> None:
-        if self._current():
-            self.screen.tail_trimmed(requested, available_from)
-
-    def tail_reconnecting(self, attempt: int, delay: float, error: BrokerError) -> None:
-        if self._current():
-            self.screen.tail_reconnecting(attempt, delay, error)
-
-    def tail_reconnected(self, seconds: float) -> None:
-        if self._current():
-            self.screen.tail_reconnected(seconds)
-
-    def tail_finished(self, last_seq: Seq) -> None:
-        if self._current():
-            self.screen.tail_finished(last_seq)
-
-    def tail_failed(self, error: BrokerError) -> None:
-        if self._current():
-            self.screen.tail_failed(error)
