@@ -9,9 +9,13 @@ Three clients, each with one job:
   ``BrokerUnavailableError`` and the producer decides. (Stale pooled sockets are still replaced
   before use: redis-py checks a connection for EOF when it leaves the pool.)
 * every active ``stream`` gets a private single-connection client for its blocking XREADs
-  (``BLOCK block_ms``, far below ``socket_timeout``) and its head probes. Cancelling a stream,
-  or ``aclose()`` on it, can therefore only ever drop that private connection: the shared
-  clients never see a half-read reply (redis-py #2624), and the finally block closes it.
+  (``BLOCK block_ms``, far below ``socket_timeout``) and its head probes. It never retries:
+  a tail silently reconnected by redis-py to a server restarted without persistence would wait
+  at its old cursor for a seq that now means another event. A lost connection surfaces as
+  ``BrokerUnavailableError`` and ``follow`` reconnects, checking the run was not reset.
+  Cancelling a stream, or ``aclose()`` on it, can therefore only ever drop that private
+  connection: the shared clients never see a half-read reply (redis-py #2624), and the finally
+  block closes it.
 
 A tail is a loop of bounded blocking reads with a stop flag, so ``aclose()`` ends every stream
 within ``block_ms``. After an empty read it checks ``EXISTS :open``; when the run is closed it
@@ -368,8 +372,8 @@ class RedisStreamsBroker:
             if not exists:
                 raise RunNotFoundError(run_id, f"no keys under {self.key_prefix}:run:")
             await self._check_head(reader, run_id, keys, wanted)
+            cursor = codec.entry_id(wanted - 1)
             while not self._closed:
-                cursor = codec.entry_id(wanted - 1)
                 xread = reader.client.xread
                 reply: Any = await reader.call(
                     xread({keys.events: cursor}, count=max_batch, block=self.block_ms)
@@ -387,7 +391,9 @@ class RedisStreamsBroker:
                 if codec.parse_entry_id(entries[0][0])[0] > wanted:
                     await self._check_head(reader, run_id, keys, wanted)
                 batch = [codec.decode_entry(raw_id, fields) for raw_id, fields in entries]
-                wanted = batch[-1].seq + 1
+                # the cursor is the last id read, never one rebuilt from its seq: after a
+                # foreign "5-1" entry, "5-0" would return that entry again, for ever
+                cursor, wanted = entries[-1][0], max(wanted, batch[-1].seq + 1)
                 yield batch
 
     @staticmethod
@@ -405,9 +411,7 @@ class RedisStreamsBroker:
         if self._closed:
             raise BrokerClosedError(f"the broker for {self.description} was closed")
         client = aioredis.Redis(
-            **self._conn_kwargs,
-            retry=NoAuthRetry(ExponentialWithJitterBackoff(base=0.05, cap=0.5), 1),
-            single_connection_client=True,
+            **self._conn_kwargs, retry=NoAuthRetry(NoBackoff(), 0), single_connection_client=True
         )
         reader = _Reader(client, self._url)
         self._readers.add(reader)

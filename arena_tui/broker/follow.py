@@ -1,0 +1,289 @@
+"""``follow()``: one resilient reader of a run, for ``arena-tui tail`` and the TUI alike.
+
+``EventBroker.stream_batches`` keeps the arena's contract: it raises when the server goes away
+(``BrokerUnavailableError``), when the cursor was trimmed (``BrokerOverflowError``) and when the
+password is refused (``BrokerAuthError``). ``follow`` turns all of that into data: an async
+iterator of a small closed set of frozen items, so no consumer re-invents reconnect and resume::
+
+    async with contextlib.aclosing(follow(broker, run_id)) as items:
+        async for item in items:
+            match item:
+                case Batch(envelopes): ...           # strictly increasing seqs, never repeated
+                case Hole(from_seq, to_seq): ...     # never written (INCR without XADD)
+                case Overflow(requested, first): ...  # trimmed; reading goes on at ``first``
+                case Reconnecting(attempt, next_in_s, message): ...  # message has a masked URL
+                case Reconnected(after_s, resumed_from): ...
+                case Reset(last_seen_seq, new_last_seq): ...  # drop what you showed; from seq 1
+                case AuthFailed(message): ...        # last item: call follow() again to retry
+                case Finished(last_seq): ...         # last item: closed and drained
+
+States (every arrow yields the item named on it)::
+
+    reading --Batch/Hole/Overflow--> reading
+    reading --unreachable: Reconnecting--> waiting --sleep(backoff)--> probing
+    probing --unreachable: Reconnecting--> waiting
+    probing --reachable: Reconnected [+ Reset]--> reading (from last seq + 1, or 1 after Reset)
+    reading --stream ended--> settling --new events / reopened--> reading
+    settling --quiet for ``finish_grace_s``: [Hole] Finished--> done
+    any --password refused: AuthFailed--> done;  broker closed (aclose) --> done, no item
+
+A reset is what a restart *without* persistence looks like: ``:seq`` and the stream are gone and
+a producer starts again at seq 1. After every reconnect (and before ``Finished``) ``follow``
+reads the entry at the last seq it delivered and compares it with what it delivered; when the
+run's newest seq is below it, or that entry differs or vanished from the retained range, it
+yields ``Reset`` and starts again at seq 1 instead of waiting for a seq that will mean
+something else. A run whose keys are all gone after a reconnect is reset to nothing
+(``new_last_seq`` 0) and polled until a producer brings it back. If the restart also trimmed
+the entry we would compare with, the reset cannot be told from an overflow; it shows as one.
+
+Holes are reported here (the CLI's ``gap`` records need them); a view that derives hole rows
+from the seqs itself, like ``model.log_view``, may ignore ``Hole``. Cancelling the consuming
+task or ``aclose()`` on the iterator closes the underlying stream and its connection at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+
+from arena_tui.broker.errors import (
+    BrokerAuthError,
+    BrokerClosedError,
+    BrokerOverflowError,
+    BrokerUnavailableError,
+    RunNotFoundError,
+)
+from arena_tui.broker.models import Envelope, ReadResult, Seq
+from arena_tui.broker.protocol import EventBroker
+
+
+@dataclass(frozen=True, slots=True)
+class Batch:
+    envelopes: tuple[Envelope, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Hole:
+    from_seq: Seq
+    to_seq: Seq
+
+
+@dataclass(frozen=True, slots=True)
+class Overflow:
+    requested_seq: Seq
+    available_from: Seq
+
+    @property
+    def lost(self) -> int:
+        return max(0, self.available_from - self.requested_seq)
+
+
+@dataclass(frozen=True, slots=True)
+class Reconnecting:
+    attempt: int
+    next_in_s: float
+    error_message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Reconnected:
+    after_s: float
+    resumed_from: Seq
+
+
+@dataclass(frozen=True, slots=True)
+class AuthFailed:
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Reset:
+    last_seen_seq: Seq
+    new_last_seq: Seq
+
+
+@dataclass(frozen=True, slots=True)
+class Finished:
+    last_seq: Seq
+
+
+FollowItem = Batch | Hole | Overflow | Reconnecting | Reconnected | AuthFailed | Reset | Finished
+
+
+@dataclass(frozen=True, slots=True)
+class Backoff:
+    """Capped exponential delays with downward jitter: ``attempt`` n waits at most
+    ``min(maximum, initial * factor ** (n - 1))`` and at least ``1 - jitter`` of that, so the
+    delays keep growing until the cap while ``factor * (1 - jitter) > 1``."""
+
+    initial: float = 0.2
+    maximum: float = 5.0
+    factor: float = 2.0
+    jitter: float = 0.25
+
+    def delays(self, rand: Callable[[], float]) -> Iterator[float]:
+        base = self.initial
+        while True:
+            yield base * (1 - self.jitter * rand())
+            base = min(self.maximum, base * self.factor)
+
+
+@dataclass(frozen=True, slots=True)
+class Clock:
+    """Time and randomness, injectable for tests."""
+
+    monotonic: Callable[[], float] = time.monotonic
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+    random: Callable[[], float] = field(default=random.random)
+
+
+class _Cursor:
+    """The next seq wanted and the last envelope delivered; splits batches around holes."""
+
+    def __init__(self, from_seq: Seq) -> None:
+        self.next: Seq = max(from_seq, 1)
+        self.last: Envelope | None = None
+
+    def admit(self, batch: Sequence[Envelope]) -> list[FollowItem]:
+        items: list[FollowItem] = []
+        run: list[Envelope] = []
+        for envelope in batch:
+            if envelope.seq < self.next:
+                continue  # already delivered
+            if envelope.seq > self.next:
+                if run:
+                    items.append(Batch(tuple(run)))
+                    run = []
+                items.append(Hole(self.next, envelope.seq - 1))
+            run.append(envelope)
+            self.next = envelope.seq + 1
+        if run:
+            items.append(Batch(tuple(run)))
+            self.last = run[-1]
+        return items
+
+    def check(self, probe: ReadResult | None) -> Reset | None:
+        """``Reset`` if ``probe`` (a read at the last delivered seq) shows the run started over,
+        or is None (every key gone) after something was read; then reading starts at seq 1."""
+        last_seen = self.last.seq if self.last is not None else self.next - 1
+        if probe is None:
+            reset = last_seen > 0
+        elif self.last is None:
+            reset = probe.last_seq < last_seen
+        elif probe.last_seq < self.last.seq:
+            reset = True
+        else:
+            same = next((e for e in probe.envelopes if e.seq == self.last.seq), None)
+            # an entry still in the retained range but gone, or different, was replaced
+            reset = same != self.last if same is not None else probe.first_available <= last_seen
+        if not reset:
+            return None
+        self.next, self.last = 1, None
+        return Reset(last_seen, probe.last_seq if probe is not None else 0)
+
+
+async def follow(
+    broker: EventBroker,
+    run_id: str,
+    from_seq: Seq = 0,
+    *,
+    backoff: Backoff = Backoff(),
+    finish_grace_s: float = 0.5,
+    clock: Clock = Clock(),
+) -> AsyncIterator[FollowItem]:
+    """Follow ``run_id`` from ``from_seq`` until it finishes; see the module docstring.
+
+    Raises ``RunNotFoundError`` only if the run does not exist before anything was delivered;
+    every other broker failure but an unexpected ``BrokerError`` becomes an item. The run is
+    finished when it is closed, drained and has stayed quiet for ``finish_grace_s`` (so a run
+    whose ``:open`` key expired while events still arrive is not called finished).
+    """
+    cursor = _Cursor(from_seq)
+    known = False  # the run has been seen to exist
+    down_since: float | None = None
+    delays = backoff.delays(clock.random)
+    attempt = 0
+    try:
+        while True:
+            try:
+                if down_since is not None or not known:
+                    probe = await _probe(broker, run_id, cursor)
+                    reset = cursor.check(probe) if known else None
+                    if down_since is not None:
+                        yield Reconnected(clock.monotonic() - down_since, cursor.next)
+                        down_since, attempt, delays = None, 0, backoff.delays(clock.random)
+                    if reset is not None:
+                        yield reset
+                    if probe is None and known:  # the keys went with the server's data
+                        await _until_exists(broker, run_id, backoff, clock)
+                    known = known or probe is not None
+                batches = broker.stream_batches(run_id, cursor.next)
+                try:
+                    async for batch in batches:
+                        known = True
+                        for item in cursor.admit(batch):
+                            yield item
+                finally:  # closed now, not by the GC: it holds a connection
+                    await _aclose(batches)
+                await clock.sleep(finish_grace_s)
+                probe = await _probe(broker, run_id, cursor)
+                if probe is not None:
+                    if (reset := cursor.check(probe)) is not None:
+                        yield reset
+                        continue
+                    if probe.is_open or any(e.seq >= cursor.next for e in probe.envelopes):
+                        continue  # reopened, or events still arriving without ``:open``
+                    if probe.last_seq >= cursor.next:  # a last INCR without its XADD
+                        yield Hole(cursor.next, probe.last_seq)
+                        cursor.next = probe.last_seq + 1
+                yield Finished(cursor.next - 1)
+                return
+            except BrokerOverflowError as exc:
+                cursor.next = max(cursor.next, exc.available_from)
+                yield Overflow(exc.requested_seq, exc.available_from)
+            except BrokerAuthError as exc:
+                yield AuthFailed(str(exc))
+                return
+            except BrokerUnavailableError as exc:
+                if down_since is None:
+                    down_since = clock.monotonic()
+                attempt += 1
+                delay = next(delays)
+                yield Reconnecting(attempt, delay, str(exc))
+                await clock.sleep(delay)
+            except RunNotFoundError:
+                if not known:
+                    raise
+                yield Finished(cursor.next - 1)  # reaped while followed
+                return
+    except BrokerClosedError:
+        return
+
+
+async def _probe(broker: EventBroker, run_id: str, cursor: _Cursor) -> ReadResult | None:
+    """The entry at the last delivered seq (else the next wanted) and the one after it, with
+    the run's ends; None when no key of the run exists."""
+    at = cursor.last.seq if cursor.last is not None else cursor.next
+    try:
+        return await broker.read_range(run_id, at, count=2)
+    except RunNotFoundError:
+        return None
+
+
+async def _until_exists(broker: EventBroker, run_id: str, backoff: Backoff, clock: Clock) -> None:
+    for delay in backoff.delays(clock.random):
+        try:
+            await broker.read_range(run_id, 1, count=1)
+        except RunNotFoundError:
+            await clock.sleep(delay)
+        else:
+            return
+
+
+async def _aclose(iterator: AsyncIterator[object]) -> None:
+    aclose = getattr(iterator, "aclose", None)
+    if aclose is not None:
+        await aclose()
