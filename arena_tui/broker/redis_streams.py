@@ -30,6 +30,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import inspect
+import sys
 from collections.abc import AsyncIterator, Awaitable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -180,7 +181,9 @@ class RedisStreamsBroker:
                 awaitable.close()  # never started: do not leave it to warn "never awaited"
             raise BrokerClosedError(f"the broker for {self.description} was closed")
         with translate_errors(self._url):
-            return await awaitable
+            result = await awaitable
+        _raise_swallowed_cancel()
+        return result
 
     async def _scan(self, pattern: bytes) -> list[bytes]:
         async def collect() -> list[bytes]:
@@ -458,9 +461,26 @@ class _Reader:
         self.idle.clear()
         try:
             with translate_errors(self._url):
-                return await awaitable
+                result = await awaitable
         finally:
             self.idle.set()
+        _raise_swallowed_cancel()
+        return result
+
+
+def _raise_swallowed_cancel() -> None:
+    """Re-raise a cancellation that redis-py swallowed.
+
+    redis-py sends every command through ``asyncio.wait_for``, which on Python 3.11 returns the
+    result and drops a cancellation that arrives just as the send completes (CPython gh-86296,
+    fixed in 3.12). The command then completes as if nothing happened and a tail loop would
+    run forever in state "cancelling". The task still counts the request, so honour it here.
+    """
+    if sys.version_info >= (3, 12):
+        return
+    task = asyncio.current_task()
+    if task is not None and task.cancelling():
+        raise asyncio.CancelledError
 
 
 def _int(raw: bytes | None) -> int:

@@ -126,11 +126,6 @@ async def test_restart_without_persistence_is_reported_as_a_reset(
     assert follower.of(Finished) == [Finished(republished)]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="KNOWN BUG: cancelling this follower right after its first batch (after retries while "
-    "Redis was down) leaves the task blocked in XREAD in state 'cancelling'; not yet found",
-)
 async def test_unreachable_at_start_retries_with_growing_backoff_then_follows(
     brokers: list[RedisStreamsBroker],
 ) -> None:
