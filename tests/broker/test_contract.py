@@ -346,9 +346,12 @@ async def test_list_runs_reports_meta_status_and_counts(broker_factory: BrokerFa
     await broker.close_run("done")
     await broker.publish("unflagged", ev("unflagged", 0, ts=now - timedelta(seconds=1)))
     await broker.open_run("empty")
+    await broker.open_run("just_closed")
+    await broker.publish("just_closed", ev("just_closed", 0, ts=now - timedelta(seconds=10)))
+    await broker.close_run("just_closed")
 
     infos = {info.run_id: info for info in await broker.list_runs(stale_after=60)}
-    assert set(infos) == {"live", "silent", "done", "unflagged", "empty"}
+    assert set(infos) == {"live", "silent", "done", "unflagged", "empty", "just_closed"}
 
     live = infos["live"]
     assert live.meta == RunMeta(label="rank", started_at=started)
@@ -361,6 +364,8 @@ async def test_list_runs_reports_meta_status_and_counts(broker_factory: BrokerFa
     assert infos["unflagged"].status is RunStatus.OPEN  # events still arriving
     assert infos["empty"].status is RunStatus.OPEN
     assert infos["empty"].n_events == 0
+    # closed properly 10 s ago: finished, without waiting for stale_after (60 s) to pass
+    assert infos["just_closed"].status is RunStatus.FINISHED
 
     done = infos["done"]
     assert done.status is RunStatus.FINISHED
