@@ -243,6 +243,30 @@ class LogView:
             return self
         return self._append([MarkRow(self.rows[-1].last, text)])
 
+    def on_reset(self, last_seen_seq: Seq, new_last_seq: Seq) -> LogView:
+        """The run started over (Redis restarted without persistence): what the window holds
+        is another run's past. Start again from a mark row; the new run's events follow it."""
+        text = f"{reset_text(last_seen_seq)}; showing the new run"
+        view = replace(
+            self,
+            rows=(MarkRow(0, f"⟲ {text}"),),
+            cursor=0,
+            top=0,
+            following=True,
+            new_count=0,
+            at_head=True,
+            at_start=True,
+            loaded=True,
+            finished=False,
+            first_available=0,
+            last_seq=new_last_seq,
+            tail_seq=0,
+            lost=(),
+            want=None,
+            world=None,
+        )
+        return view._notify(text, "warning")
+
     def on_finished(self) -> LogView:
         return replace(self, finished=True)
 
@@ -588,6 +612,11 @@ def jump_text(requested: Seq, available_from: Seq) -> str:
         f"jumped from seq {requested:,} to {available_from:,}: "
         f"{plural(lost, 'event')} {'was' if lost == 1 else 'were'} trimmed by the broker"
     )
+
+
+def reset_text(last_seen_seq: Seq) -> str:
+    """What a reset of the run means, in the words the log and ``arena-tui tail`` both use."""
+    return f"run reset: the broker lost seqs 1–{last_seen_seq:,} (restart without persistence)"
 
 
 def _newer_world(current: Envelope | None, envelopes: Sequence[Envelope]) -> Envelope | None:
