@@ -8,6 +8,7 @@ iterator of a small closed set of frozen items, so no consumer re-invents reconn
     async with contextlib.aclosing(follow(broker, run_id)) as items:
         async for item in items:
             match item:
+                case Following(from_seq): ...        # first: the run exists, reading starts
                 case Batch(envelopes): ...           # strictly increasing seqs, never repeated
                 case Hole(from_seq, to_seq): ...     # never written (INCR without XADD)
                 case Overflow(requested, first): ...  # trimmed; reading goes on at ``first``
@@ -19,6 +20,7 @@ iterator of a small closed set of frozen items, so no consumer re-invents reconn
 
 States (every arrow yields the item named on it)::
 
+    start --found: [Reconnected] Following--> reading;  start --unreachable: Reconnecting--> waiting
     reading --Batch/Hole/Overflow--> reading
     reading --unreachable: Reconnecting--> waiting --sleep(backoff)--> probing
     probing --unreachable: Reconnecting--> waiting
@@ -36,9 +38,13 @@ something else. A run whose keys are all gone after a reconnect is reset to noth
 (``new_last_seq`` 0) and polled until a producer brings it back. If the restart also trimmed
 the entry we would compare with, the reset cannot be told from an overflow; it shows as one.
 
-Holes are reported here (the CLI's ``gap`` records need them); a view that derives hole rows
-from the seqs itself, like ``model.log_view``, may ignore ``Hole``. Cancelling the consuming
-task or ``aclose()`` on the iterator closes the underlying stream and its connection at once.
+Holes are reported here (the CLI's ``gap`` records need them, a trailing one included: a last
+INCR without its XADD); a view that derives hole rows from the seqs itself, like
+``model.log_view``, may ignore ``Hole``. Cancelling the consuming task or ``aclose()`` on the
+iterator closes the underlying stream and its connection at once.
+
+``read_to_end`` is the one-shot twin (``tail --no-follow``): the same cursor and items, up to the
+newest seq written when it starts, with no retries.
 """
 
 from __future__ import annotations
@@ -46,7 +52,7 @@ from __future__ import annotations
 import asyncio
 import random
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from arena_tui.broker.errors import (
@@ -58,6 +64,13 @@ from arena_tui.broker.errors import (
 )
 from arena_tui.broker.models import Envelope, ReadResult, Seq
 from arena_tui.broker.protocol import EventBroker
+
+
+@dataclass(frozen=True, slots=True)
+class Following:
+    """The run exists and the broker answers: reading starts at ``from_seq`` (yielded once)."""
+
+    from_seq: Seq
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +123,9 @@ class Finished:
     last_seq: Seq
 
 
-FollowItem = Batch | Hole | Overflow | Reconnecting | Reconnected | AuthFailed | Reset | Finished
+FollowItem = (
+    Following | Batch | Hole | Overflow | Reconnecting | Reconnected | AuthFailed | Reset | Finished
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,6 +180,16 @@ class _Cursor:
             self.last = run[-1]
         return items
 
+    def finish(self, last_seq: Seq) -> list[FollowItem]:
+        """The closing items: a trailing hole up to ``last_seq`` (a last INCR without its
+        XADD), then ``Finished``."""
+        items: list[FollowItem] = []
+        if last_seq >= self.next:
+            items.append(Hole(self.next, last_seq))
+            self.next = last_seq + 1
+        items.append(Finished(self.next - 1))
+        return items
+
     def check(self, probe: ReadResult | None) -> Reset | None:
         """``Reset`` if ``probe`` (a read at the last delivered seq) shows the run started over,
         or is None (every key gone) after something was read; then reading starts at seq 1."""
@@ -193,7 +218,7 @@ async def follow(
     backoff: Backoff = Backoff(),
     finish_grace_s: float = 0.5,
     clock: Clock = Clock(),
-) -> AsyncIterator[FollowItem]:
+) -> AsyncGenerator[FollowItem, None]:
     """Follow ``run_id`` from ``from_seq`` until it finishes; see the module docstring.
 
     Raises ``RunNotFoundError`` only if the run does not exist before anything was delivered;
@@ -219,7 +244,9 @@ async def follow(
                         yield reset
                     if probe is None and known:  # the keys went with the server's data
                         await _until_exists(broker, run_id, backoff, clock)
-                    known = known or probe is not None
+                    if not known and probe is not None:
+                        known = True
+                        yield Following(cursor.next)
                 batches = broker.stream_batches(run_id, cursor.next)
                 try:
                     async for batch in batches:
@@ -236,10 +263,8 @@ async def follow(
                         continue
                     if probe.is_open or any(e.seq >= cursor.next for e in probe.envelopes):
                         continue  # reopened, or events still arriving without ``:open``
-                    if probe.last_seq >= cursor.next:  # a last INCR without its XADD
-                        yield Hole(cursor.next, probe.last_seq)
-                        cursor.next = probe.last_seq + 1
-                yield Finished(cursor.next - 1)
+                for item in cursor.finish(probe.last_seq if probe is not None else 0):
+                    yield item
                 return
             except BrokerOverflowError as exc:
                 cursor.next = max(cursor.next, exc.available_from)
@@ -261,6 +286,32 @@ async def follow(
                 return
     except BrokerClosedError:
         return
+
+
+async def read_to_end(
+    broker: EventBroker, run_id: str, from_seq: Seq = 0, *, page: int = 1_000
+) -> AsyncGenerator[FollowItem, None]:
+    """``run_id`` from ``from_seq`` up to the newest seq written when it starts, then stop.
+
+    The same items as ``follow`` (``Batch``, ``Hole``, ``Overflow``), ending with a trailing
+    ``Hole`` and ``Finished`` only when the run is closed. Nothing is retried: broker errors
+    (``RunNotFoundError`` for an unknown run) propagate.
+    """
+    cursor = _Cursor(from_seq)
+    result = await broker.read_range(run_id, cursor.next, count=page)
+    end = result.last_seq
+    while True:
+        if result.overflowed:
+            cursor.next = max(cursor.next, result.first_available)
+            yield Overflow(result.requested, result.first_available)
+        for item in cursor.admit([e for e in result.envelopes if e.seq <= end]):
+            yield item
+        if not result.envelopes or cursor.next > end:
+            break
+        result = await broker.read_range(run_id, cursor.next, count=page)
+    if not result.is_open:
+        for item in cursor.finish(end):
+            yield item
 
 
 async def _probe(broker: EventBroker, run_id: str, cursor: _Cursor) -> ReadResult | None:

@@ -16,7 +16,7 @@ from urllib.parse import quote
 
 from arena_tui.arena.producer import publish_run
 from arena_tui.arena.runs import SMOKE_EVENTS, RunPlanner, RunSpec
-from arena_tui.broker.errors import BrokerConfigError, BrokerUnavailableError
+from arena_tui.broker.errors import BrokerConfigError
 from arena_tui.broker.models import Envelope
 from arena_tui.broker.protocol import EventBroker
 from arena_tui.headless.output import event_line, notice_line, runs_table
@@ -56,8 +56,8 @@ async def tail(
     follow: bool,
     jsonl: bool,
 ) -> int:
-    def on_retry(exc: BrokerUnavailableError, delay: float) -> None:
-        _say(err, f"arena-tui: {exc}; retrying in {delay:.1f} s")
+    def on_retry(message: str, delay: float) -> None:
+        _say(err, f"arena-tui: {message}; retrying in {delay:.1f} s")
 
     async for item in tail_run(broker, run_id, from_seq=from_seq, follow=follow, on_retry=on_retry):
         if jsonl:

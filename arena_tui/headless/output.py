@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from arena_tui.broker.models import Envelope, RunInfo
-from arena_tui.model.records import Finished, Gap, Notice, Overflow, Reconnected
+from arena_tui.model.log_view import reset_text
+from arena_tui.model.records import Finished, Gap, Notice, Overflow, Reconnected, Reset
 from arena_tui.model.summary import short_id, summarize
 from arena_tui.model.text import safe_text
 
@@ -46,6 +47,8 @@ def notice_line(notice: Notice) -> str:
                 f"reconnected after {notice.after_s:.1f} s; resuming from seq "
                 f"{notice.resumed_from:,}"
             )
+        case Reset():
+            text = reset_text(notice.last_seen_seq) + "; reading the new run from seq 1"
         case Finished():
             text = f"run finished at seq {notice.last_seq:,}"
     return f"{NOTICE_MARK} {text} {NOTICE_MARK}"

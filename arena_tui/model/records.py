@@ -1,7 +1,7 @@
 """The JSON records of ``tail --jsonl``, ``runs --json`` and the TUI's export, as pure functions.
 
 One event or notice becomes one JSON object with a ``type`` field: ``event``, ``overflow``,
-``gap``, ``reconnected`` or ``finished``. The CLI and the TUI's export both go through
+``gap``, ``reconnected``, ``reset`` or ``finished``. The CLI and the TUI's export both go through
 ``record`` and ``dumps_record``, so they write exactly the same lines. ``dumps_record`` escapes
 everything outside ASCII, so a record line is safe to print whatever an agent wrote (an ESC in a
 reasoning string is ``\\u001b`` on the wire, never a live escape sequence).
@@ -55,6 +55,17 @@ class Reconnected:
 
 
 @dataclass(frozen=True, slots=True)
+class Reset:
+    """The run started over (the broker restarted without persistence and lost seqs
+    ``1..last_seen_seq``); what follows is the new run, from seq 1 (up to ``new_last_seq`` when
+    it was seen)."""
+
+    run_id: str
+    last_seen_seq: Seq
+    new_last_seq: Seq
+
+
+@dataclass(frozen=True, slots=True)
 class Finished:
     """The run was closed and every event up to ``last_seq`` has been read."""
 
@@ -62,7 +73,7 @@ class Finished:
     last_seq: Seq
 
 
-Notice = Overflow | Gap | Reconnected | Finished
+Notice = Overflow | Gap | Reconnected | Reset | Finished
 
 
 def event_record(envelope: Envelope) -> Record:
@@ -109,6 +120,13 @@ def notice_record(notice: Notice) -> Record:
                 "run_id": notice.run_id,
                 "after_s": round(notice.after_s, 3),
                 "resumed_from": notice.resumed_from,
+            }
+        case Reset():
+            return {
+                "type": "reset",
+                "run_id": notice.run_id,
+                "last_seen_seq": notice.last_seen_seq,
+                "new_last_seq": notice.new_last_seq,
             }
         case Finished():
             return {"type": "finished", "run_id": notice.run_id, "last_seq": notice.last_seq}

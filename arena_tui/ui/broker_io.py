@@ -2,11 +2,10 @@
 
 Kept apart from the widgets so the rules of talking to a broker are readable in one place:
 
-* ``follow_run`` tails a run from a seq until it finishes. It recovers from overflow by reading
-  on from ``available_from`` (after telling the sink what was lost), retries an unreachable
-  broker with backoff (telling the sink each attempt and, once back, how long it was away),
-  gives up at once on bad credentials, and closes its stream however it ends, so a cancelled
-  worker (the user picked another run) leaves nothing running.
+* ``follow_run`` tails a run from a seq until it finishes. Reconnect, resume, reset and
+  overflow are ``broker.follow``'s; this only hands each of its items to the sink (the screen),
+  and closes the follower however it ends, so a cancelled worker (the user picked another run)
+  leaves nothing running.
 * ``perform`` does what a ``Fetch`` from the log view asks, resolving a turn to a seq first
   by binary search over range reads (turns never decrease along a run's seqs).
 """
@@ -14,20 +13,32 @@ Kept apart from the widgets so the rules of talking to a broker are readable in 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Protocol
 
-from arena_tui.broker.errors import (
-    BrokerAuthError,
-    BrokerError,
-    BrokerOverflowError,
-    BrokerUnavailableError,
+from arena_tui.broker.errors import BrokerError
+from arena_tui.broker.follow import (
+    AuthFailed,
+    Backoff,
+    Batch,
+    Clock,
+    Finished,
+    Following,
+    Hole,
+    Overflow,
+    Reconnected,
+    Reconnecting,
+    Reset,
+    follow,
 )
 from arena_tui.broker.models import Envelope, ReadResult, Seq
 from arena_tui.broker.protocol import EventBroker
 from arena_tui.model.log_view import Fetch
 
 MAX_BACKOFF = 10.0
+TAIL_BACKOFF = Backoff(initial=0.5, maximum=MAX_BACKOFF)
+"""The tail's reconnect delays: 0.5 s, doubling, at most ``MAX_BACKOFF`` (with jitter)."""
 
 
 class TailSink(Protocol):
@@ -36,9 +47,11 @@ class TailSink(Protocol):
     def tail_live(self) -> None: ...
     def tail_events(self, batch: Sequence[Envelope]) -> None: ...
     def tail_trimmed(self, requested: Seq, available_from: Seq) -> None: ...
-    def tail_reconnecting(self, attempt: int, delay: float, error: BrokerError) -> None: ...
+    def tail_reconnecting(self, attempt: int, delay: float, reason: str) -> None: ...
     def tail_reconnected(self, seconds: float) -> None: ...
+    def tail_reset(self, last_seen_seq: Seq, new_last_seq: Seq) -> None: ...
     def tail_finished(self, last_seq: Seq) -> None: ...
+    def tail_auth_failed(self, reason: str) -> None: ...
     def tail_failed(self, error: BrokerError) -> None: ...
 
 
@@ -65,17 +78,25 @@ class GuardedSink:
         if self.current():
             self.sink.tail_trimmed(requested, available_from)
 
-    def tail_reconnecting(self, attempt: int, delay: float, error: BrokerError) -> None:
+    def tail_reconnecting(self, attempt: int, delay: float, reason: str) -> None:
         if self.current():
-            self.sink.tail_reconnecting(attempt, delay, error)
+            self.sink.tail_reconnecting(attempt, delay, reason)
 
     def tail_reconnected(self, seconds: float) -> None:
         if self.current():
             self.sink.tail_reconnected(seconds)
 
+    def tail_reset(self, last_seen_seq: Seq, new_last_seq: Seq) -> None:
+        if self.current():
+            self.sink.tail_reset(last_seen_seq, new_last_seq)
+
     def tail_finished(self, last_seq: Seq) -> None:
         if self.current():
             self.sink.tail_finished(last_seq)
+
+    def tail_auth_failed(self, reason: str) -> None:
+        if self.current():
+            self.sink.tail_auth_failed(reason)
 
     def tail_failed(self, error: BrokerError) -> None:
         if self.current():
@@ -83,7 +104,7 @@ class GuardedSink:
 
 
 def backoff(attempt: int) -> float:
-    """0.5 s, 1 s, 2 s, ... up to ``MAX_BACKOFF``."""
+    """The range reads' retry delay: 0.5 s, 1 s, 2 s, ... up to ``MAX_BACKOFF``."""
     return float(min(MAX_BACKOFF, 0.5 * 2 ** max(0, attempt - 1)))
 
 
@@ -95,48 +116,35 @@ async def follow_run(
     *,
     monotonic: Callable[[], float],
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    retry: Backoff = TAIL_BACKOFF,
 ) -> None:
     """Tail ``run_id`` from ``from_seq`` into ``sink`` until the run finishes or fails."""
-    attempt = 0
-    down_since: float | None = None
-    last_seq = from_seq - 1
-    while True:
-        try:
-            await broker.is_open_remote(run_id)  # fails fast while the broker is down
-            if down_since is not None:
-                sink.tail_reconnected(monotonic() - down_since)
-                down_since, attempt = None, 0
-            sink.tail_live()
-            stream = broker.stream_batches(run_id, from_seq)
-            try:
-                async for batch in stream:
-                    if batch:
-                        sink.tail_events(batch)
-                        last_seq = batch[-1].seq
-                        from_seq = last_seq + 1
-            finally:
-                aclose = getattr(stream, "aclose", None)
-                if aclose is not None:
-                    await aclose()
-            sink.tail_finished(last_seq)
-            return
-        except BrokerOverflowError as exc:
-            sink.tail_trimmed(exc.requested_seq, exc.available_from)
-            from_seq = exc.available_from
-            last_seq = from_seq - 1
-        except BrokerAuthError as exc:
-            sink.tail_failed(exc)
-            return
-        except BrokerUnavailableError as exc:
-            attempt += 1
-            if down_since is None:
-                down_since = monotonic()
-            delay = backoff(attempt)
-            sink.tail_reconnecting(attempt, delay, exc)
-            await sleep(delay)
-        except BrokerError as exc:
-            sink.tail_failed(exc)
-            return
+    items = follow(broker, run_id, from_seq, backoff=retry, clock=Clock(monotonic, sleep))
+    try:
+        async with contextlib.aclosing(items):
+            async for item in items:
+                match item:
+                    case Following():
+                        sink.tail_live()
+                    case Hole():
+                        pass  # the log view derives hole rows from the seqs themselves
+                    case Batch(envelopes):
+                        sink.tail_events(envelopes)
+                    case Overflow(requested, available_from):
+                        sink.tail_trimmed(requested, available_from)
+                    case Reconnecting(attempt, delay, reason):
+                        sink.tail_reconnecting(attempt, delay, reason)
+                    case Reconnected(after_s):
+                        sink.tail_reconnected(after_s)
+                        sink.tail_live()
+                    case Reset(last_seen, new_last):
+                        sink.tail_reset(last_seen, new_last)
+                    case AuthFailed(reason):
+                        sink.tail_auth_failed(reason)
+                    case Finished(last_seq):
+                        sink.tail_finished(last_seq)
+    except BrokerError as exc:  # the run is not in the broker, or an unexpected refusal
+        sink.tail_failed(exc)
 
 
 class TurnNotFound(LookupError):

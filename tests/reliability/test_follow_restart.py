@@ -19,6 +19,7 @@ from arena_tui.broker.follow import (
     Backoff,
     Batch,
     Finished,
+    Following,
     Reconnected,
     Reconnecting,
     Reset,
@@ -74,7 +75,8 @@ async def test_restart_with_appendonly_delivers_every_seq_once(
     reconnected = follower.of(Reconnected)
     assert len(reconnected) == 1
     kinds = [type(item) for item in follower.items if not isinstance(item, Batch)]
-    assert kinds[0] is Reconnecting
+    assert follower.items[0] == Following(1)
+    assert kinds[1] is Reconnecting
     assert kinds[-2:] == [Reconnected, Finished]
     assert follower.of(Finished) == [Finished(last)]
     print(f"\n{how}: {last} seqs, reconnected after {reconnected[0].after_s:.2f} s")

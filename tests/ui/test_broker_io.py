@@ -39,11 +39,17 @@ class Recorder:
     def tail_trimmed(self, requested: Seq, available_from: Seq) -> None:
         self._note("trimmed", (requested, available_from))
 
-    def tail_reconnecting(self, attempt: int, delay: float, error: BrokerError) -> None:
+    def tail_reconnecting(self, attempt: int, delay: float, reason: str) -> None:
         self._note("reconnecting", attempt)
 
     def tail_reconnected(self, seconds: float) -> None:
         self._note("reconnected", seconds)
+
+    def tail_reset(self, last_seen_seq: Seq, new_last_seq: Seq) -> None:
+        self._note("reset", (last_seen_seq, new_last_seq))
+
+    def tail_auth_failed(self, reason: str) -> None:
+        self._note("auth failed", reason)
 
     def tail_finished(self, last_seq: Seq) -> None:
         self._note("finished", last_seq)
@@ -77,7 +83,7 @@ async def test_tail_recovers_from_overflow_and_ends_with_the_run() -> None:
 async def test_tail_fails_once_on_a_run_that_does_not_exist() -> None:
     sink = Recorder()
     await follow_run(InProcessBroker(), "nope", 0, sink, monotonic=lambda: 0.0)
-    assert sink.kinds() == ["live", "failed"]
+    assert sink.kinds() == ["failed"]  # never "live": the run was not found
 
 
 async def test_turn_search_and_perform() -> None:

@@ -22,6 +22,7 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("Enter", "open / close the detail pane for the selected event"),
     ("tab / shift+tab", "move focus between runs, log and detail"),
     ("Enter (in runs)", "open the highlighted run (finished runs replay the same way)"),
+    ("r", "reconnect: try the broker again now (e.g. after fixing a refused password)"),
     ("ctrl+p", "command palette: every action, searchable"),
     ("?", "this help"),
     ("q", "quit"),

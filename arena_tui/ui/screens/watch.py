@@ -61,6 +61,7 @@ class WatchScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("g", "goto", "Go to", tooltip="Go to a seq, a turn, start or end"),
         Binding("question_mark", "help", "Help"),
+        Binding("r", "reconnect", "Reconnect", tooltip="Try the broker again now"),
     ]
 
     connection: var[Connection] = var(Connection)
@@ -84,6 +85,8 @@ class WatchScreen(Screen[None]):
         self._pending: list[Envelope] = []
         self._flush_timer: Timer | None = None
         self._tailing: str | None = None
+        self._resume_from: Seq = 0
+        """Where a restarted tail (``r``) goes on: after the last seq the tail delivered."""
         self._rate = RateMeter()
         self._runs_failures = 0
 
@@ -240,6 +243,7 @@ class WatchScreen(Screen[None]):
 
     @work(exclusive=True, group="tail")
     async def tail(self, run_id: str, from_seq: Seq) -> None:
+        self._resume_from = from_seq
         await follow_run(
             self.broker,
             run_id,
@@ -250,6 +254,7 @@ class WatchScreen(Screen[None]):
 
     def tail_events(self, batch: Sequence[Envelope]) -> None:
         now = self.clock.monotonic()
+        self._resume_from = batch[-1].seq + 1 if batch else self._resume_from
         self._pending.extend(batch)
         self._rate = self._rate.add(len(batch), now)
         connection = self.connection
@@ -273,20 +278,39 @@ class WatchScreen(Screen[None]):
 
     def tail_trimmed(self, requested: Seq, available_from: Seq) -> None:
         self.flush()
+        self._resume_from = max(self._resume_from, available_from)
         log = self.log_pane
         log.update(log.view.on_trimmed(requested, available_from))
 
-    def tail_reconnecting(self, attempt: int, delay: float, error: BrokerError) -> None:
+    def tail_reconnecting(self, attempt: int, delay: float, reason: str) -> None:
         self.flush()
         retry_at = self.clock.monotonic() + delay
-        self.connection = self.connection.reconnecting(attempt, retry_at, str(error))
+        self.connection = self.connection.reconnecting(attempt, retry_at, reason)
         if attempt == 1:
-            self.notify(str(error), title="connection lost, reconnecting", severity="warning")
+            self.notify(reason, title="connection lost, reconnecting", severity="warning")
 
     def tail_reconnected(self, seconds: float) -> None:
         log = self.log_pane
         log.update(log.view.on_reconnected(seconds))
         self.notify(f"reconnected after {seconds:.0f} s", severity="information")
+
+    def tail_reset(self, last_seen_seq: Seq, new_last_seq: Seq) -> None:
+        """The run started over: the view says so (a mark row and a toast) and shows the new
+        run's events, which the tail delivers from seq 1."""
+        self.flush()
+        self._resume_from = 1
+        log = self.log_pane
+        log.update(log.view.on_reset(last_seen_seq, new_last_seq))
+
+    def tail_auth_failed(self, reason: str) -> None:
+        self.flush()
+        self.connection = self.connection.auth_failed(reason)
+        self.notify(
+            f"{reason}; then press r to reconnect",
+            title="authentication failed",
+            severity="error",
+            timeout=30,
+        )
 
     def tail_live(self) -> None:
         self.connection = self.connection.live(self.clock.monotonic())
@@ -299,12 +323,8 @@ class WatchScreen(Screen[None]):
 
     def tail_failed(self, error: BrokerError) -> None:
         self.flush()
-        if isinstance(error, BrokerAuthError):
-            self.connection = self.connection.auth_failed(str(error))
-            self.notify(str(error), title="authentication failed", severity="error", timeout=30)
-        else:
-            self.connection = self.connection.failed(str(error))
-            self.notify(str(error), title="cannot follow this run", severity="error", timeout=15)
+        self.connection = self.connection.failed(str(error))
+        self.notify(str(error), title="cannot follow this run", severity="error", timeout=15)
 
     # -- the log's news ---------------------------------------------------------------------
 
@@ -339,6 +359,20 @@ class WatchScreen(Screen[None]):
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen())
+
+    def action_reconnect(self) -> None:
+        """``r``: try the broker again now, e.g. once a refused password is fixed. The tail
+        restarts after the last seq it delivered; a run whose first read failed is reopened."""
+        self.refresh_runs()
+        run_id = self.run_id
+        if not run_id:
+            return
+        if self._tailing != run_id:
+            self.open_run(run_id)
+            return
+        self.workers.cancel_group(self, "tail")
+        self.connection = Connection()
+        self.tail(run_id, self._resume_from)
 
     def action_follow(self) -> None:
         self.log_pane.action_follow()
@@ -379,4 +413,9 @@ class WatchScreen(Screen[None]):
         )
         yield SystemCommand("Focus log", "Move focus to the log (tab)", self.log_pane.focus)
         yield SystemCommand("Refresh runs", "List the broker's runs now", self.refresh_runs)
+        yield SystemCommand(
+            "Reconnect",
+            "Try the broker again now, e.g. after fixing a password (r)",
+            self.action_reconnect,
+        )
         yield SystemCommand("Help", "Show every key (?)", self.action_help)
