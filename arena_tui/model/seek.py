@@ -41,10 +41,20 @@ class TurnTarget:
     turn: int
 
 
-SeekTarget = SeqTarget | RelativeTarget | StartTarget | EndTarget | TurnTarget
-Parser = Callable[[str], "SeekTarget | None"]
+class Deferred:
+    """Base of targets the view cannot reach alone (a time): the screen resolves them to a seq."""
 
-HELP = "1234 (seq) · +100 / -100 (relative) · start · end · t41 (turn)"
+    __slots__ = ()
+
+
+SeekTarget = SeqTarget | RelativeTarget | StartTarget | EndTarget | TurnTarget
+Target = SeekTarget | Deferred
+Parser = Callable[[str], "Target | None"]
+
+HELP = (
+    "1234 (seq) · +100 / -100 (relative) · start · end · t41 (turn) · "
+    "19:42:05, 2026-06-07T19:42:05Z, -5m / +30s (time)"
+)
 
 
 class SeekSyntaxError(ValueError):
@@ -97,7 +107,7 @@ def register(parser: Parser, *, first: bool = True) -> None:
         PARSERS.append(parser)
 
 
-def parse_seek(text: str) -> SeekTarget:
+def parse_seek(text: str) -> Target:
     """The target ``text`` names, or ``SeekSyntaxError`` listing what would have worked."""
     cleaned = text.strip()
     if cleaned:
