@@ -2,18 +2,21 @@
 
 Columns are fixed-width (seq, time, turn, agent, kind) so the column header is a plain line and
 a row's look never depends on its neighbours; the summary takes the rest and is cut with an
-ellipsis. Every piece of event text is already terminal-safe (``safe_text`` via ``summarize``
+ellipsis, or wrapped onto continuation lines under the summary column (``w``). The time column
+can be hidden (``t``). Search hits are painted in the summary; an event that matches only in
+its payload gets its seq painted instead, so every hit on screen is visible. Every piece of
+event text is already terminal-safe (``safe_text`` via ``summarize``
 and ``short_id``) and goes into a ``Segment`` as plain text, so nothing an agent writes is ever
 parsed as markup or reaches the terminal as a control sequence.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import tzinfo
 
-from rich.cells import cell_len, set_cell_size
+from rich.cells import cell_len, chop_cells, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual.strip import Strip
@@ -28,6 +31,7 @@ HEADER = f"{'seq':>{SEQ_W}} {'time':<{TIME_W}} {'t':>{TURN_W}} {'agent':<{AGENT_
     f"{'kind':<{KIND_W}} summary"
 )
 FIXED_W = SEQ_W + TIME_W + TURN_W + AGENT_W + KIND_W + 5
+HEADER_NO_TIME = f"{'seq':>{SEQ_W}} {'t':>{TURN_W}} {'agent':<{AGENT_W}} {'kind':<{KIND_W}} summary"
 KIND_CLASSES = {kind: f"log-pane--kind-{kind}" for kind in KNOWN_KINDS}
 UNKNOWN_KIND_CLASS = "log-pane--kind-unknown"
 
@@ -45,6 +49,41 @@ class RowStyles:
     broken: Style
     kinds: Mapping[str, Style]
     unknown: Style
+    hit: Style = field(default_factory=lambda: Style(reverse=True))
+
+
+@dataclass(frozen=True, slots=True)
+class RowOptions:
+    """How rows are drawn: the time column, wrapping, and the search's highlighter."""
+
+    show_time: bool = True
+    wrap: bool = False
+    highlight: Callable[[Envelope, str], Sequence[tuple[int, int]] | None] | None = None
+    """Spans to paint in the summary; ``[]`` when the event matches elsewhere; None: no hit."""
+
+    @property
+    def fixed(self) -> int:
+        return FIXED_W if self.show_time else FIXED_W - TIME_W - 1
+
+    @property
+    def header(self) -> str:
+        return HEADER if self.show_time else HEADER_NO_TIME
+
+
+def summary_lines(text: str, width: int, options: RowOptions) -> list[str]:
+    """The summary cut into the lines it takes: one, or as many as wrapping needs."""
+    cells = width - options.fixed
+    if not options.wrap or cells <= 0 or cell_len(text) <= cells:
+        return [text]
+    return chop_cells(text, cells)
+
+
+def row_height(
+    row: Row, width: int, summary: Callable[[Envelope], str], options: RowOptions
+) -> int:
+    if not options.wrap or not isinstance(row, EventRow):
+        return 1
+    return len(summary_lines(summary(row.envelope), width, options))
 
 
 def render_row(
@@ -55,10 +94,13 @@ def render_row(
     styles: RowStyles,
     cursor: bool,
     summary: Callable[[Envelope], str],
+    options: RowOptions = RowOptions(),
+    line: int = 0,
 ) -> Strip:
+    """Line ``line`` of ``row`` (0 unless the row is wrapped over several lines)."""
     base = styles.base + styles.cursor if cursor else styles.base
     if isinstance(row, EventRow):
-        segments = _event_segments(row.envelope, tz, styles, summary, width)
+        segments = _event_segments(row.envelope, tz, styles, summary, width, options, line)
     else:
         style = styles.mark
         if isinstance(row, GapRow):
@@ -78,21 +120,57 @@ def _event_segments(
     styles: RowStyles,
     summary: Callable[[Envelope], str],
     width: int,
+    options: RowOptions,
+    line: int,
 ) -> list[Segment]:
     event = envelope.event
+    text = summary(envelope)
+    spans = options.highlight(envelope, text) if options.highlight else None
+    text_style = styles.broken if envelope.broken else styles.base
+    lines = summary_lines(text, width, options)
+    if line > 0:
+        offset = sum(len(chunk) for chunk in lines[:line])
+        chunk = lines[line] if line < len(lines) else ""
+        return [
+            Segment(" " * options.fixed),
+            *_painted(chunk, offset, spans, text_style, styles.hit),
+        ]
     ts = event.ts.astimezone(tz).strftime("%H:%M:%S") if event.ts else "--:--:--"
     agent = short_id(event.agent_id, AGENT_W - 1) if event.agent_id else "—"
     kind = safe_text(event.kind)
     kind_style = styles.kinds.get(event.kind, styles.unknown)
-    text_style = styles.broken if envelope.broken else styles.base
-    return [
-        Segment(f"{envelope.seq:>{SEQ_W},} ", styles.dim),
-        Segment(f"{ts:<{TIME_W}} ", styles.dim),
+    seq_style = styles.hit if spans is not None and not spans else styles.dim
+    segments = [Segment(f"{envelope.seq:>{SEQ_W},} ", seq_style)]
+    if options.show_time:
+        segments.append(Segment(f"{ts:<{TIME_W}} ", styles.dim))
+    segments += [
         Segment(f"{event.t:>{TURN_W}} ", styles.dim),
         Segment(set_cell_size(agent, AGENT_W) + " ", styles.dim),
         Segment(set_cell_size(kind, KIND_W) + " ", kind_style),
-        Segment(_fit(summary(envelope), width - FIXED_W), text_style),
     ]
+    first = lines[0] if options.wrap else _fit(text, width - options.fixed)
+    return segments + _painted(first, 0, spans, text_style, styles.hit)
+
+
+def _painted(
+    text: str, offset: int, spans: Sequence[tuple[int, int]] | None, style: Style, hit: Style
+) -> list[Segment]:
+    """``text`` (which starts at ``offset`` in the summary) with the hit spans in ``hit``."""
+    if not spans:
+        return [Segment(text, style)]
+    segments: list[Segment] = []
+    at = 0
+    for start, end in spans:
+        start, end = max(start - offset, at), min(end - offset, len(text))
+        if end <= start:
+            continue
+        if start > at:
+            segments.append(Segment(text[at:start], style))
+        segments.append(Segment(text[start:end], style + hit))
+        at = end
+    if at < len(text):
+        segments.append(Segment(text[at:], style))
+    return segments
 
 
 def _fit(text: str, cells: int) -> str:

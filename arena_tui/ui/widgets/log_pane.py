@@ -5,6 +5,11 @@ what the keys do lives in the model. The virtual height is the model's bounded w
 cost of a frame is the number of visible lines, whatever the run's length (toolong's
 ``LogLines``, Textual's ``DataTable``; not ``RichLog``). When the model wants data it says so
 (``view.want``) and the pane posts ``FetchWanted``; the screen does the read and sets ``view``.
+
+A filter (``f``) or wrapped summaries (``w``) make display lines differ from the view's rows;
+the pane then draws through a ``Layout`` (``arena_tui.model.layout``): moves step over hidden
+rows and the pane keeps its own first display line. Without either, a line is a row and the
+view's ``top`` is the scroll position, as before.
 """
 
 from __future__ import annotations
@@ -23,14 +28,19 @@ from textual.strip import Strip
 
 from arena_tui.broker.models import Envelope
 from arena_tui.model.clock import Clock, SystemClock
+from arena_tui.model.layout import Layout, build_layout, settle_top, snap, step
 from arena_tui.model.log_view import Fetch, LogView
+from arena_tui.model.match import EventFilter, SearchPattern
+from arena_tui.model.rows import EventRow, Row
 from arena_tui.model.seek import SeekTarget, StartTarget
 from arena_tui.model.summary import summarize
 from arena_tui.ui.widgets.log_lines import (
     KIND_CLASSES,
     UNKNOWN_KIND_CLASS,
+    RowOptions,
     RowStyles,
     render_row,
+    row_height,
 )
 
 WHEEL_ROWS = 3
@@ -58,6 +68,7 @@ class LogPane(ScrollView, can_focus=True):
         "log-pane--hole",
         "log-pane--mark",
         "log-pane--broken",
+        "log-pane--hit",
         UNKNOWN_KIND_CLASS,
         *KIND_CLASSES.values(),
     }
@@ -93,13 +104,26 @@ class LogPane(ScrollView, can_focus=True):
     class DetailToggled(Message):
         """Enter was pressed on the log: open or close the detail pane."""
 
+    class UserMoved(Message):
+        """The user moved the cursor (a key, the wheel, a click, a seek): playback pauses."""
+
     def __init__(self, *, clock: Clock | None = None, id: str | None = None) -> None:
         super().__init__(id=id)
         self.clock = clock or SystemClock()
         self._summaries: LRUCache[tuple[str, int], str] = LRUCache(4096)
         self._posted_fetch = 0
         self._shown_notice = 0
+        self._force_context = False
         self._styles: RowStyles | None = None
+        self.options = RowOptions()
+        self.filter = EventFilter()
+        self.pattern: SearchPattern | None = None
+        self._layout: Layout = build_layout(())
+        self._layout_key: tuple[object, ...] = ()
+        self._top_line = 0
+        self._direction = 1
+        self._heights: LRUCache[tuple[str, int, int, int], int] = LRUCache(8192)
+        self._spans: LRUCache[tuple[str, int, str], list[tuple[int, int]] | None] = LRUCache(4096)
 
     # -- state in ---------------------------------------------------------------------------
 
@@ -124,12 +148,99 @@ class LogPane(ScrollView, can_focus=True):
         if notice is not None and notice.id != self._shown_notice:
             self._shown_notice = notice.id
             self.notify(notice.text, severity=notice.severity, timeout=8)  # type: ignore[arg-type]
-        self.virtual_size = Size(self.size.width, len(new.rows))
-        self.set_scroll(None, new.top)
+        layout = self._relayout(new)
+        if self.filter.active and not new.following and new.want is None:
+            snapped = snap(new, layout, self._direction)
+            if snapped is not new:
+                self.view = snapped  # watched again: the layout follows the snapped cursor
+                return
+        top = new.top if layout.identity else self._settled_top(old, new, layout)
+        self._top_line = top
+        self.virtual_size = Size(self.size.width, layout.total)
+        self.set_scroll(None, top)
         if self.show_vertical_scrollbar:
-            self.vertical_scrollbar.position = new.top
+            self.vertical_scrollbar.position = top
         self.refresh()
         self.post_message(self.ViewChanged(self, new))
+
+    # -- filter, wrap, time column, search --------------------------------------------------
+
+    def set_filter(self, flt: EventFilter) -> None:
+        self.filter = flt
+        self._redraw()
+
+    def set_options(self, options: RowOptions) -> None:
+        self.options = options
+        self._redraw()
+
+    def set_pattern(self, pattern: SearchPattern | None) -> None:
+        self.pattern = pattern
+        self._spans.clear()
+        self.options = RowOptions(
+            self.options.show_time, self.options.wrap, self._highlight if pattern else None
+        )
+        self._redraw()
+
+    @property
+    def line_layout(self) -> Layout:
+        return self._layout
+
+    def shown(self, row: Row) -> bool:
+        return not isinstance(row, EventRow) or self.filter.matches(row.envelope)
+
+    def display_cursor(self) -> int | None:
+        """Index into ``view.rows`` of the row drawn as the cursor (nearest shown at or before)."""
+        pos = self._layout.shown_at(self.view.cursor)
+        return self._layout.shown[pos] if pos is not None else None
+
+    def _redraw(self) -> None:
+        """The projection changed: rebuild it and keep the cursor's event on screen."""
+        self._layout_key = ()
+        self._force_context = True
+        self.view = self.view
+
+    def _relayout(self, view: LogView) -> Layout:
+        width = self.scrollable_content_region.width
+        key = (view.rows, self.filter, self.options.wrap, self.options.show_time, width)
+        if key != self._layout_key:
+            self._layout_key = key
+            keep = self.shown if self.filter.active else None
+            height = self._row_height if self.options.wrap else None
+            self._layout = build_layout(view.rows, keep, height)
+        return self._layout
+
+    def _row_height(self, row: Row) -> int:
+        if not isinstance(row, EventRow):
+            return 1
+        width = self.scrollable_content_region.width
+        key = (row.envelope.event.run_id, row.seq, width, self.options.fixed)
+        height = self._heights.get(key)
+        if height is None:
+            height = row_height(row, width, self._summary, self.options)
+            self._heights[key] = height
+        return height
+
+    def _settled_top(self, old: LogView, new: LogView, layout: Layout) -> int:
+        context = self._force_context or old.cursor_seq != new.cursor_seq
+        self._force_context = False
+        height = max(1, self.scrollable_content_region.height)
+        pos = layout.shown_at(new.cursor)
+        return settle_top(
+            layout, self._top_line, height, pos, following=new.following, context=context
+        )
+
+    def _highlight(self, envelope: Envelope, text: str) -> list[tuple[int, int]] | None:
+        pattern = self.pattern
+        if pattern is None:
+            return None
+        key = (envelope.event.run_id, envelope.seq, pattern.text)
+        if key in self._spans:
+            return self._spans[key]
+        spans: list[tuple[int, int]] | None = pattern.spans(text)
+        if not spans and not pattern.matches(envelope):
+            spans = None
+        self._spans[key] = spans
+        return spans
 
     def on_resize(self, event: events.Resize) -> None:
         self._styles = None
@@ -142,63 +253,111 @@ class LogPane(ScrollView, can_focus=True):
     # -- user input -------------------------------------------------------------------------
 
     def action_move(self, delta: int) -> None:
-        self.view = self.view.move(delta)
+        self.moved()
+        self.step(delta)
+
+    def step(self, delta: int) -> None:
+        """Move ``delta`` shown rows (playback calls this too, without pausing itself)."""
+        self._direction = 1 if delta > 0 else -1
+        if self._layout.identity:
+            self.view = self.view.move(delta)
+        else:
+            self.view = step(self.view, self._layout, delta)
 
     def action_page(self, pages: int) -> None:
-        self.view = self.view.page_move(pages)
+        self.moved()
+        if self._layout.identity:
+            self.view = self.view.page_move(pages)
+        else:
+            self.step(pages * max(1, self.scrollable_content_region.height - 1))
 
     def action_follow(self) -> None:
+        self.moved()
         self.view = self.view.follow()
 
     def action_home(self) -> None:
+        self.moved()
+        self._direction = 1
         self.view = self.view.seek(StartTarget())
 
     def action_turn(self, step: int) -> None:
+        self.moved()
+        self._direction = step
         self.view = self.view.turn_step(step)
 
     def action_toggle_detail(self) -> None:
         self.post_message(self.DetailToggled())
 
     def seek(self, target: SeekTarget) -> None:
+        self.moved()
+        self._direction = 1
         self.view = self.view.seek(target)
+
+    def moved(self) -> None:
+        self.post_message(self.UserMoved())
 
     def watch_scroll_y(self, old: float, new: float) -> None:
         super().watch_scroll_y(old, new)
-        if round(new) != self.view.top:  # the scrollbar was dragged or clicked
-            self.view = self.view.scroll_to(round(new))
+        top = round(new)
+        if self._layout.identity:
+            if top != self.view.top:  # the scrollbar was dragged or clicked
+                self.view = self.view.scroll_to(top)
+            return
+        if top == self._top_line:
+            return
+        self._top_line = top
+        height = max(1, self.scrollable_content_region.height)
+        pos = self._layout.shown_at(self.view.cursor)
+        if pos is None:
+            return
+        first, last = self._layout.lines_of(pos)
+        if first < top or last >= top + height:
+            line = top if first < top else top + height - 1
+            found = self._layout.at_line(min(line, self._layout.total - 1))
+            if found is not None:
+                self.view = self.view.select(self._layout.shown[found[0]])
+        self.refresh()
 
     def _on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
         event.stop()
-        self.view = self.view.move(WHEEL_ROWS)
+        self.action_move(WHEEL_ROWS)
 
     def _on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
         event.stop()
-        self.view = self.view.move(-WHEEL_ROWS)
+        self.action_move(-WHEEL_ROWS)
 
     def on_click(self, event: events.Click) -> None:
-        index = self.scroll_offset.y + event.y
-        if 0 <= index < len(self.view.rows):
-            self.view = self.view.select(index)
+        found = self._layout.at_line(self.scroll_offset.y + event.y)
+        if found is not None:
+            self.moved()
+            self.view = self.view.select(self._layout.shown[found[0]])
 
     # -- rendering --------------------------------------------------------------------------
 
     def render_line(self, y: int) -> Strip:
         view = self.view
-        index = self.scroll_offset.y + y
         styles = self._row_styles()
         width = self.scrollable_content_region.width
-        if not 0 <= index < len(view.rows):
-            if index == 0 and not view.rows and view.run_id:
+        found = self._layout.at_line(self.scroll_offset.y + y)
+        if found is None or found[0] >= len(self._layout.shown):
+            if y == 0 and not view.rows and view.run_id:
                 text = "  no events yet" if view.loaded else "  loading…"
                 return Strip([Segment(text, styles.dim)]).crop_extend(0, width, styles.base)
+            if y == 0 and view.rows and self.filter.active and not self._layout.shown:
+                text = f"  no {self.filter.text()} events in the {len(view.rows):,} rows here"
+                return Strip([Segment(text, styles.dim)]).crop_extend(0, width, styles.base)
             return Strip.blank(width, styles.base)
+        pos, line = found
+        index = self._layout.shown[pos]
         return render_row(
             view.rows[index],
             width=width,
             tz=self.clock.tz,
             styles=styles,
-            cursor=index == view.cursor,
+            cursor=index == self.display_cursor(),
             summary=self._summary,
+            options=self.options,
+            line=line,
         )
 
     def _summary(self, envelope: Envelope) -> str:
@@ -222,5 +381,6 @@ class LogPane(ScrollView, can_focus=True):
                 broken=style("log-pane--broken"),
                 kinds={kind: style(name) for kind, name in KIND_CLASSES.items()},
                 unknown=style(UNKNOWN_KIND_CLASS),
+                hit=style("log-pane--hit"),
             )
         return self._styles
