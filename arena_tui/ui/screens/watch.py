@@ -210,7 +210,7 @@ class WatchScreen(Screen[None]):
                 break
             except BrokerUnavailableError as exc:
                 if isinstance(exc, BrokerAuthError):
-                    self._fetch_failed(fetch, str(exc))
+                    self._fetch_failed(fetch, f"{exc}; then press r to reconnect")
                     self.connection = self.connection.auth_failed(str(exc))
                     return
                 attempt += 1
