@@ -57,8 +57,12 @@ class TailProc:
         )
         self.out: queue.Queue[bytes] = queue.Queue()
         self.err: queue.Queue[bytes] = queue.Queue()
-        for stream, into in ((self.proc.stdout, self.out), (self.proc.stderr, self.err)):
-            threading.Thread(target=_pump, args=(stream, into), daemon=True).start()
+        self._pumps = [
+            threading.Thread(target=_pump, args=(stream, into), daemon=True)
+            for stream, into in ((self.proc.stdout, self.out), (self.proc.stderr, self.err))
+        ]
+        for pump in self._pumps:
+            pump.start()
 
     def line(self, within: float = WAIT) -> bytes:
         return self.out.get(timeout=within)
@@ -85,6 +89,11 @@ class TailProc:
         if self.proc.poll() is None:
             self.proc.kill()
         self.proc.wait()
+        for pump in self._pumps:
+            pump.join(timeout=WAIT)
+        for stream in (self.proc.stdout, self.proc.stderr):
+            if stream is not None:
+                stream.close()
 
 
 def _pump(stream: IO[bytes] | None, into: queue.Queue[bytes]) -> None:
