@@ -3,12 +3,14 @@
 The sidebar polls the broker every second or two; each poll gives every run's ``last_seq``. The
 difference between two polls over the time between them is that run's rate for the interval
 (a seq counter never goes down; a run that was reaped and recreated starts a fresh history).
-``Activity`` keeps the last ``SAMPLES`` rates per run and draws them with block characters,
-scaled to the run's own peak so a slow run's shape is as readable as a fast one's.
+``Activity`` keeps the last ``SAMPLES`` rates per run and draws them with block characters on
+one logarithmic scale shared by every run (the busiest rate seen is a full block), so runs can
+be compared at a glance and a slow run still shows.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -44,22 +46,24 @@ class Activity:
 
     def spark(self, run_id: str, width: int = SAMPLES) -> str:
         """The run's recent rates as ``width`` block characters (blank where none yet)."""
-        return sparkline(self.rates.get(run_id, ()), width)
+        peak = max((max(h, default=0.0) for h in self.rates.values()), default=0.0)
+        return sparkline(self.rates.get(run_id, ()), width, peak=peak)
 
     def rate(self, run_id: str) -> float | None:
         history = self.rates.get(run_id, ())
         return history[-1] if history else None
 
 
-def sparkline(values: Iterable[float], width: int = SAMPLES) -> str:
-    """Block characters for ``values`` (the newest last), right-aligned in ``width`` cells."""
+def sparkline(values: Iterable[float], width: int = SAMPLES, *, peak: float | None = None) -> str:
+    """Block characters for ``values`` (the newest last), right-aligned in ``width`` cells.
+
+    Heights are ``log1p(v) / log1p(peak)`` (``peak``: the values' own maximum by default); a
+    zero rate is a blank, any positive rate at least the lowest block.
+    """
     recent = list(values)[-width:]
-    peak = max(recent, default=0.0)
-    if peak <= 0:
-        bars = "".join(" " if v <= 0 else BARS[0] for v in recent)
-    else:
-        bars = "".join(
-            " " if v <= 0 else BARS[min(len(BARS) - 1, int(v / peak * (len(BARS) - 1) + 0.5))]
-            for v in recent
-        )
+    top = math.log1p(max(peak if peak is not None else 0.0, *recent, 0.0))
+    top_bar = len(BARS) - 1
+    bars = "".join(
+        " " if v <= 0 else BARS[min(top_bar, round(math.log1p(v) / top * top_bar))] for v in recent
+    )
     return bars.rjust(width)

@@ -10,16 +10,20 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
-from arena_tui.model.seek import HELP, SeekSyntaxError, SeekTarget, parse_seek
+from arena_tui.model import timeseek  # noqa: F401  (registers 19:42:05, ISO times, -5m)
+from arena_tui.model.seek import HELP, SeekSyntaxError, Target, parse_seek
 
 
-class GoToScreen(ModalScreen[SeekTarget | None]):
+class GoToScreen(ModalScreen[Target | None]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
     def compose(self) -> ComposeResult:
         with Vertical(id="goto-box"):
             yield Label("go to…", id="goto-title")
-            yield Input(placeholder="1234 · +100 · -100 · start · end · t41", id="goto-input")
+            yield Input(
+                placeholder="1234 · +100 · -100 · start · end · t41 · 19:42:05 · -5m",
+                id="goto-input",
+            )
             yield Label(HELP, id="goto-help")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

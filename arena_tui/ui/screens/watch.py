@@ -23,7 +23,6 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.reactive import var
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Static
 
@@ -41,10 +40,12 @@ from arena_tui.model.connection import Connection, Phase
 from arena_tui.model.log_view import Fetch, LogView
 from arena_tui.model.rate import RateMeter
 from arena_tui.model.runs import run_label
-from arena_tui.model.seek import SeekTarget, StartTarget
+from arena_tui.model.seek import Deferred, StartTarget, Target
+from arena_tui.model.timeseek import TimeTarget
 from arena_tui.ui.broker_io import GuardedSink, TurnNotFound, backoff, follow_run, perform
 from arena_tui.ui.screens.goto import GoToScreen
 from arena_tui.ui.screens.help import HelpScreen
+from arena_tui.ui.screens.navigation import NavigationScreen
 from arena_tui.ui.widgets.detail_pane import DetailPane
 from arena_tui.ui.widgets.header import ArenaHeader
 from arena_tui.ui.widgets.log_lines import HEADER
@@ -57,7 +58,7 @@ RUNS_EVERY = 1.5
 FRAME = 1 / 30
 
 
-class WatchScreen(Screen[None]):
+class WatchScreen(NavigationScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("g", "goto", "Go to", tooltip="Go to a seq, a turn, start or end"),
         Binding("question_mark", "help", "Help"),
@@ -77,6 +78,7 @@ class WatchScreen(Screen[None]):
         demo: bool = False,
     ) -> None:
         super().__init__()
+        self.nav_init()
         self.broker = broker
         self.settings = settings
         self.clock = clock
@@ -101,6 +103,9 @@ class WatchScreen(Screen[None]):
                 world = WorldPanel(id="world")
                 world.border_title = "world"
                 yield world
+                kinds = Static("", id="kinds", markup=False)
+                kinds.border_title = "kinds · retained run"
+                yield kinds
             with Vertical(id="main"):
                 yield Static(HEADER, id="log-columns", markup=False)
                 yield LogPane(clock=clock, id="log")
@@ -145,6 +150,7 @@ class WatchScreen(Screen[None]):
         log = self.log_pane
         height = max(1, log.scrollable_content_region.height)
         log.start(LogView.open(run_id, seq=seq, height=height))
+        self.nav_run_opened(run_id)
         runs = self.sidebar.runs.open(run_id)
         self.sidebar.runs = runs
         info = runs.get(run_id)
@@ -165,6 +171,7 @@ class WatchScreen(Screen[None]):
             self._runs_failed(exc)
             return
         self._runs_failures = 0
+        self.nav_runs_polled(infos)
         runs = self.sidebar.runs.refreshed(infos)
         self.sidebar.runs = runs
         if not self.run_id:
@@ -234,6 +241,7 @@ class WatchScreen(Screen[None]):
         if self._tailing != run_id and log.view.loaded:
             self._tailing = run_id
             self.tail(run_id, log.view.tail_from)
+            self.nav_tail_started(run_id, log.view.tail_from)
 
     def _fetch_failed(self, fetch: Fetch, message: str) -> None:
         log = self.log_pane
@@ -272,6 +280,7 @@ class WatchScreen(Screen[None]):
         batch, self._pending = self._pending, []
         log = self.log_pane
         log.update(log.view.on_events(batch))
+        self.nav_live(batch)
         status = self.query_one(StatusBar)
         status.rate = self._rate
         status.view = log.view  # now, not a message later: the bar never trails the log
@@ -331,6 +340,7 @@ class WatchScreen(Screen[None]):
     def on_log_pane_view_changed(self, message: LogPane.ViewChanged) -> None:
         view = message.view
         self.query_one(StatusBar).view = view
+        self.nav_view_changed(view)
         self.query_one(WorldPanel).world = view.world
         detail = self.query_one(DetailPane)
         if detail.has_class("-open"):
@@ -350,10 +360,13 @@ class WatchScreen(Screen[None]):
     # -- actions ----------------------------------------------------------------------------
 
     def action_goto(self) -> None:
-        def go(target: SeekTarget | None) -> None:
-            if target is not None:
+        def go(target: Target | None) -> None:
+            if isinstance(target, Deferred):
+                assert isinstance(target, TimeTarget)
+                self.seek_time(target)
+            elif target is not None:
                 self.log_pane.seek(target)
-                self.log_pane.focus()
+            self.log_pane.focus()
 
         self.app.push_screen(GoToScreen(), go)
 
@@ -418,4 +431,5 @@ class WatchScreen(Screen[None]):
             "Try the broker again now, e.g. after fixing a password (r)",
             self.action_reconnect,
         )
+        yield from self.nav_commands()
         yield SystemCommand("Help", "Show every key (?)", self.action_help)

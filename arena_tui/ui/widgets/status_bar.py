@@ -31,11 +31,14 @@ class StatusBar(Widget):
         "status-bar--following",
         "status-bar--paused",
         "status-bar--lost",
+        "status-bar--nav",
     }
 
     view: reactive[LogView] = reactive(LogView)
     connection: reactive[Connection] = reactive(Connection)
     rate: reactive[RateMeter] = reactive(RateMeter)
+    extras: reactive[tuple[str, ...]] = reactive(tuple)
+    """What navigation adds after the follow state: playback, filter, search (issue 4)."""
 
     def __init__(self, *, clock: Clock | None = None, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -65,6 +68,9 @@ class StatusBar(Widget):
             text.append("PAUSED", style("status-bar--paused"))
             if view.new_count:
                 text.append(f" +{view.new_count:,} new", style("status-bar--paused"))
+        for extra in self.extras:
+            text.append(" · ")
+            text.append(extra, style("status-bar--nav"))
         cursor = view.cursor_seq
         text.append(f" · seq {cursor:,} / {view.last_seq:,}" if cursor else " · seq – / –")
         if view.first_available:
