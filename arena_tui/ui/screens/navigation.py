@@ -95,6 +95,8 @@ class NavigationScreen(Screen[None]):
         self._search: Search | None = None
         self._playback = Playback()
         self._play_timer: Timer | None = None
+        self._replaying = False
+        """A replay was started on this run (the status bar shows ▶ / ⏸ until it ends)."""
         self._tally = Tally()
         self._activity = Activity()
 
@@ -318,13 +320,14 @@ class NavigationScreen(Screen[None]):
                     "already at the newest event: go back (g, Home, up) to replay from there"
                 )
                 return
-            pane.seek(StartTarget())  # a finished run at its end replays from the start
+            pane.go(StartTarget())  # a finished run at its end replays from the start
         self._playback = self._playback.cycle(now)
+        self._replaying = True
         self._ensure_timer()
         self._show_status()
 
     def action_play_pause(self) -> None:
-        if not self._playback.playing and self._play_timer is None:
+        if not self._replaying:
             self.action_play()
             return
         self._playback = self._playback.toggle(self.clock.monotonic())
@@ -345,6 +348,7 @@ class NavigationScreen(Screen[None]):
 
     def _stop_playback(self) -> None:
         self._playback = self._playback.pause()
+        self._replaying = False
         self._ensure_timer()
 
     def _play_tick(self) -> None:
@@ -455,7 +459,7 @@ class NavigationScreen(Screen[None]):
     def _show_status(self) -> None:
         pane = self.log_pane
         extras: list[str] = []
-        if self._playback.playing or self._play_timer is not None:
+        if self._replaying:
             extras.append(self._playback.label)
         flt = pane.filter
         if flt.active:

@@ -289,7 +289,12 @@ class LogPane(ScrollView, can_focus=True):
         self.post_message(self.DetailToggled())
 
     def seek(self, target: SeekTarget) -> None:
+        """A seek the user asked for (``g``, a search step): it pauses playback."""
         self.moved()
+        self.go(target)
+
+    def go(self, target: SeekTarget) -> None:
+        """Seek without it counting as the user's move (playback rewinding to the start)."""
         self._direction = 1
         self.view = self.view.seek(target)
 
