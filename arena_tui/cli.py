@@ -30,6 +30,7 @@ from arena_tui.broker.factory import make_broker
 from arena_tui.broker.protocol import EventBroker
 from arena_tui.config import Settings
 from arena_tui.headless import commands
+from arena_tui.model.match import EventFilter, MatchSyntaxError, SearchPattern, parse_search
 from arena_tui.model.text import safe_text
 
 PROG = "arena-tui"
@@ -137,6 +138,8 @@ async def _tail(broker: EventBroker, settings: Settings, args: argparse.Namespac
             from_seq=args.from_seq,
             follow=not args.no_follow,
             jsonl=args.jsonl,
+            event_filter=EventFilter.of(args.kind, args.agent),
+            grep=args.grep,
         )
     except RunNotFoundError:
         where = (
@@ -224,6 +227,13 @@ def _non_negative(text: str) -> int:
     return value
 
 
+def _grep(text: str) -> SearchPattern:
+    try:
+        return parse_search(text)
+    except MatchSyntaxError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def _rate(text: str) -> float:
     value = float(text)
     if not value >= 0 or value == float("inf"):
@@ -266,6 +276,28 @@ def build_parser() -> argparse.ArgumentParser:
         "--jsonl",
         action="store_true",
         help="one JSON object per line; `type` is event, overflow, gap, reconnected or finished",
+    )
+    tail.add_argument(
+        "--kind",
+        action="append",
+        default=[],
+        metavar="KIND",
+        help="print only events of this kind (repeatable: any of them), like the app's f",
+    )
+    tail.add_argument(
+        "--agent",
+        action="append",
+        default=[],
+        metavar="AGENT",
+        help="print only events of agents whose id starts with this (repeatable)",
+    )
+    tail.add_argument(
+        "--grep",
+        type=_grep,
+        metavar="PATTERN",
+        help="print only events whose summary or payload JSON contains PATTERN "
+        "(case-insensitive; re:REGEX for a regular expression), like the app's /; "
+        "gap, overflow and finished notices are always printed",
     )
 
     produce = sub.add_parser("produce", help="publish synthetic runs to the configured broker")

@@ -21,6 +21,7 @@ from arena_tui.broker.models import Envelope
 from arena_tui.broker.protocol import EventBroker
 from arena_tui.headless.output import event_line, notice_line, runs_table
 from arena_tui.headless.tail import tail_run
+from arena_tui.model.match import EventFilter, SearchPattern, keeps
 from arena_tui.model.records import dumps_record, record, run_record
 from arena_tui.model.text import safe_text
 
@@ -55,11 +56,18 @@ async def tail(
     from_seq: int,
     follow: bool,
     jsonl: bool,
+    event_filter: EventFilter | None = None,
+    grep: SearchPattern | None = None,
 ) -> int:
+    """Print the run's events and notices; events the filter or ``grep`` rejects are skipped
+    (the app's ``f`` and ``/``, through the same matcher), notices are always printed."""
+
     def on_retry(message: str, delay: float) -> None:
         _say(err, f"arena-tui: {message}; retrying in {delay:.1f} s")
 
     async for item in tail_run(broker, run_id, from_seq=from_seq, follow=follow, on_retry=on_retry):
+        if isinstance(item, Envelope) and not keeps(item, event_filter, grep):
+            continue
         if jsonl:
             _say(out, dumps_record(record(item)))
         elif isinstance(item, Envelope):
