@@ -1,0 +1,72 @@
+"""Kind counts of the retained run, and the sidebar's events/s sparkline."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from view_helpers import env
+
+from arena_tui.broker.models import Envelope, Event, RunInfo, RunMeta, RunStatus
+from arena_tui.model.activity import Activity, sparkline
+from arena_tui.model.match import EventFilter
+from arena_tui.model.tally import BLOCK, Tally, kinds_line
+
+
+def ev(seq: int, kind: str, agent: str = "9c1e") -> Envelope:
+    return Envelope(seq, Event("r1", agent, 1, kind, {}, datetime(2026, 1, 1, tzinfo=UTC)))
+
+
+def test_history_and_live_are_each_counted_once() -> None:
+    tally = Tally.start(live_from=4)
+    tally = tally.add([ev(4, "action"), ev(5, "metric")])  # live arrives before the scan ends
+    tally = tally.add_history([ev(1, "action"), ev(2, "action"), ev(3, "metric"), ev(4, "x")])
+    tally = tally.add([ev(5, "metric"), ev(6, "action")])  # a repeated live seq
+    assert tally.by_kind() == [("action", 4), ("metric", 2)]
+    assert kinds_line(tally) == "action 4 · metric 2 (counting…)"
+    assert kinds_line(tally.done()) == "action 4 · metric 2"
+
+
+def test_hidden_counts_what_the_filter_rejects() -> None:
+    tally = Tally.start(1).add(
+        [ev(1, "action", "9c1e"), ev(2, "metric", "9c1e"), ev(3, "action", "3e7d")]
+    )
+    assert tally.hidden(EventFilter.of(["action"])) == 1
+    assert tally.hidden(EventFilter.of(["action"], ["9c"])) == 2
+    assert tally.hidden(EventFilter()) == 0
+
+
+def test_trimming_drops_whole_blocks_below_the_first_retained_seq() -> None:
+    tally = Tally.start(1).add([ev(s, "action") for s in range(1, 3 * BLOCK)])
+    assert tally.events == 3 * BLOCK - 1
+    trimmed = tally.trim(2 * BLOCK + 5)  # blocks 0 and 1 are gone; block 2 stays whole
+    assert trimmed.events == BLOCK
+    assert tally.trim(1) is tally
+
+
+def info(run_id: str, last_seq: int) -> RunInfo:
+    return RunInfo(run_id, RunMeta(), RunStatus.OPEN, last_seq, last_seq, 1)
+
+
+def test_activity_rates_come_from_successive_polls() -> None:
+    activity = Activity().polled([info("a", 100), info("b", 10)], 0.0)
+    assert activity.rate("a") is None
+    activity = activity.polled([info("a", 140), info("b", 10)], 2.0)
+    assert (activity.rate("a"), activity.rate("b")) == (20.0, 0.0)
+    activity = activity.polled([info("a", 5)], 4.0)  # a restarted; b is gone
+    assert activity.rate("a") is None
+    assert "b" not in activity.rates
+
+
+def test_sparkline_is_log_scaled_on_a_shared_peak() -> None:
+    assert sparkline([0, 1, 4, 40, 10], 8) == "    ▂▄█▆"
+    assert sparkline([4, 4], 4, peak=40) == "  ▄▄"
+    assert sparkline([], 3) == "   "
+    activity = (
+        Activity().polled([info("a", 0), info("b", 0)], 0).polled([info("a", 40), info("b", 4)], 1)
+    )
+    assert activity.spark("a", 2) == " █"
+    assert activity.spark("b", 2) == " ▄"
+
+
+def test_env_helper_is_compatible() -> None:
+    assert Tally.start(1).add([env(1)]).by_kind() == [("turn_start", 1)]
