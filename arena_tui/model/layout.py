@@ -82,19 +82,18 @@ def build_layout(
 
 
 def step(view: LogView, layout: Layout, delta: int) -> LogView:
-    """Move ``delta`` shown rows (negative: up); past the window's edge, read the next page."""
+    """Move ``delta`` shown rows (negative: up); past the window's edge, read the next page.
+
+    Steps count from the row drawn as the cursor (``shown_at``), so when the view's cursor is on
+    a hidden row, "up" goes to the shown row above the highlighted one, as the user sees it.
+    """
     if not view.rows or delta == 0:
         return view
     if not layout.shown:
         return _beyond(view, delta)
     pos = layout.shown_at(view.cursor)
     assert pos is not None
-    here = layout.shown[pos]
-    if here < view.cursor and delta < 0:
-        pos += 1  # the cursor is on a hidden row: the shown row above it is one step up
-    elif here > view.cursor and delta > 0:
-        pos -= 1  # nothing shown above the cursor: the first shown row is one step down
-    target = pos + delta
+    target = pos + delta  # from the row drawn as the cursor, as the user sees it
     if target < 0:
         if view.at_start:
             return view.move(layout.shown[0] - view.cursor)

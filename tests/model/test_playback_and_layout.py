@@ -119,11 +119,11 @@ def test_steps_skip_hidden_rows(delta: int, cursor_seq: int) -> None:
     assert not moved.following
 
 
-def test_a_step_from_a_hidden_row_goes_to_the_neighbouring_shown_row() -> None:
-    view = opened_at(1, range(1, 41)).move(18)  # on seq 19, an action: hidden
+def test_a_step_from_a_hidden_row_counts_from_the_row_drawn_as_the_cursor() -> None:
+    view = opened_at(1, range(1, 41)).move(18)  # on seq 19, an action: hidden; 17 is drawn
     layout = kinds(view, "turn_start")
     assert step(view, layout, 1).cursor_seq == 21
-    assert step(view, layout, -1).cursor_seq == 17
+    assert step(view, layout, -1).cursor_seq == 13
 
 
 def test_stepping_past_the_window_reads_the_next_page_then_snaps_onto_a_shown_row() -> None:

@@ -108,10 +108,17 @@ def render_row(
         text = f"┄┄ {row.describe()} "
         segments = [Segment(text + "┄" * max(0, width - cell_len(text)), style)]
     if cursor:
-        segments = [
-            Segment(text, (style or Style()) + styles.cursor) for text, style, _ in segments
-        ]
+        segments = [_on_cursor(segment, styles) for segment in segments]
     return Strip(segments).crop_extend(0, width, base)
+
+
+def _on_cursor(segment: Segment, styles: RowStyles) -> Segment:
+    """The segment on the cursor row; a search hit keeps its own colours over the cursor's."""
+    text, style, _ = segment
+    style = style or Style()
+    if style.bgcolor is not None and style.bgcolor == styles.hit.bgcolor:
+        return Segment(text, styles.cursor + style)
+    return Segment(text, style + styles.cursor)
 
 
 def _event_segments(
