@@ -457,15 +457,26 @@ class _Reader:
         self._url = url
 
     async def call(self, awaitable: Awaitable[Any]) -> Any:
-        """Await one command on this stream's connection, errors translated."""
+        """Await one command on this stream's connection, errors translated.
+
+        The command runs in its own task and a cancellation of the caller is honoured at once:
+        redis-py would swallow one that lands while it sends (``_raise_swallowed_cancel``) and
+        only re-raise it after the blocking read's ``block_ms``. The abandoned command finishes
+        (or fails) on this private connection, which the stream closes on its way out.
+        """
         self.idle.clear()
-        try:
-            with translate_errors(self._url):
-                result = await awaitable
-        finally:
-            self.idle.set()
-        _raise_swallowed_cancel()
-        return result
+        command = asyncio.ensure_future(self._translated(awaitable))
+        command.add_done_callback(self._done)
+        return await asyncio.shield(command)
+
+    async def _translated(self, awaitable: Awaitable[Any]) -> Any:
+        with translate_errors(self._url):
+            return await awaitable
+
+    def _done(self, command: asyncio.Future[Any]) -> None:
+        self.idle.set()
+        if not command.cancelled():
+            command.exception()  # retrieved: an abandoned command's failure is not news
 
 
 def _raise_swallowed_cancel() -> None:
