@@ -19,6 +19,7 @@ from ui_helpers import NOW, SIZE, T0, app_for, pane, seed_run, status_text, unti
 from arena_tui.broker import inprocess
 from arena_tui.broker.inprocess import InProcessBroker
 from arena_tui.config import Settings
+from arena_tui.model.clock import FrozenClock
 from arena_tui.ui.widgets.log_pane import LogPane
 
 RACE = "3f2a9c1e" * 4
@@ -99,3 +100,40 @@ def test_finished_run_paused(snap_compare: SnapCompare) -> None:
         await pilot.press("g", "t", "3", "enter")
 
     assert snap_compare(app, terminal_size=SIZE, run_before=paused)
+
+
+def _counted(app: object) -> Callable[[], bool]:
+    def check() -> bool:
+        kinds = str(app.screen.query_one("#kinds").render())  # type: ignore[attr-defined]
+        return bool(kinds) and "counting" not in kinds
+
+    return check
+
+
+def test_filtered_view_with_a_search(snap_compare: SnapCompare) -> None:
+    app = app_for(seeded(), settings=SETTINGS, run_id=SMOKE)
+
+    async def filtered(pilot: Pilot[None]) -> None:
+        await loaded(lambda s: "finished at seq 40" in s)(pilot)  # type: ignore[misc]
+        await until(pilot, _counted(app))
+        await pilot.press("f", *"kind:llm_response kind:turn_start", "enter")
+        await pilot.press("slash", *"turn 4", "enter")
+        await until(pilot, lambda: "/turn 4: hit 1 of 2" in status_text(app))
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=filtered)
+
+
+def test_playback_paused_at_10x(snap_compare: SnapCompare) -> None:
+    clock = FrozenClock(at=NOW)
+    app = app_for(seeded(), settings=SETTINGS, run_id=SMOKE, clock=clock)
+
+    async def replaying(pilot: Pilot[None]) -> None:
+        await loaded(lambda s: "finished at seq 40" in s)(pilot)  # type: ignore[misc]
+        await until(pilot, _counted(app))
+        await pilot.press("p", "p")
+        clock.advance(0.5)  # 0.5 s at 10x: twenty events 250 ms apart
+        await until(pilot, lambda: pane(app).view.cursor_seq == 21)
+        await pilot.press("space")
+        await until(pilot, lambda: "⏸ 10x" in status_text(app))
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=replaying)
