@@ -74,3 +74,18 @@ async def until(
             raise AssertionError(f"timed out waiting for {what or check}")
         await pilot.pause(0.02)
     await pilot.pause()
+
+
+def detail_text(app: ArenaApp) -> str:
+    """The whole content of the detail pane (not only what is scrolled into view), as text."""
+    import io
+
+    from rich.console import Console
+    from textual.widgets import Static
+
+    from arena_tui.ui.widgets.detail_pane import DetailPane
+
+    body = watch(app).query_one(DetailPane).query_one("#detail-body", Static)
+    console = Console(file=io.StringIO(), width=120, color_system=None, record=True)
+    console.print(body.content)
+    return console.export_text()
