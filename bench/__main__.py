@@ -56,7 +56,7 @@ async def _profiled(bench: Bench, name: str, out: Path) -> list[FigureResult]:
         return await figures.load(name)(bench)
     finally:
         profiler.stop()
-        _save(out / f"{name}.txt", profiler.output_text(unicode=True, show_all=False))
+        _save(out / f"{name}.txt", profiler.output_text(unicode=True, show_all=True))
 
 
 def _save(path: Path, text: str) -> None:
