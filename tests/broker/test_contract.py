@@ -8,11 +8,10 @@ broker itself reports as its first available seq, and the tests assert the contr
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from conftest import BrokerFactory
 
 from arena_tui.broker import (
     BrokerClosedError,
@@ -24,6 +23,9 @@ from arena_tui.broker import (
     RunNotFoundError,
     RunStatus,
 )
+
+BrokerFactory = Callable[..., EventBroker]
+"""The ``broker_factory`` fixture of tests/conftest.py (a conftest is not importable by name)."""
 
 WAIT = 5.0
 """Upper bound for anything that should happen promptly; tests never wait for it to pass."""
