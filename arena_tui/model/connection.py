@@ -8,6 +8,7 @@ folds these into one line, in a fixed precedence, so the screen never shows two 
 from __future__ import annotations
 
 import enum
+import math
 from dataclasses import dataclass, replace
 from datetime import datetime, tzinfo
 
@@ -76,8 +77,10 @@ class Connection:
             case Phase.FAILED:
                 return "not available"
             case Phase.RECONNECTING:
-                wait = max(0, round((self.retry_at or now) - now))
-                return f"reconnecting (attempt {self.attempt}, next in {wait} s)"
+                # rounded up: "next in 0 s" would read as stuck while 0.4 s remain
+                wait = math.ceil((self.retry_at or now) - now)
+                when = f"next in {wait} s" if wait > 0 else "trying now"
+                return f"reconnecting (attempt {self.attempt}, {when})"
             case Phase.FINISHED:
                 return f"finished at seq {self.finished_seq:,}"
             case Phase.CONNECTING:

@@ -24,6 +24,16 @@ NOW = 100.0
             "reconnecting (attempt 3, next in 4 s)",
             Tone.WARN,
         ),
+        (
+            Connection().live(NOW).reconnecting(1, NOW + 0.3),
+            "reconnecting (attempt 1, next in 1 s)",
+            Tone.WARN,
+        ),
+        (
+            Connection().live(NOW).reconnecting(2, NOW - 0.1),
+            "reconnecting (attempt 2, trying now)",
+            Tone.WARN,
+        ),
         (Connection().live(NOW).auth_failed(), "auth failed", Tone.BAD),
         (Connection().live(NOW).finished(8412), "finished at seq 8,412", Tone.DONE),
         (
