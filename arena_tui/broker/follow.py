@@ -168,7 +168,7 @@ class _Cursor:
         for envelope in batch:
             if envelope.seq < self.next:
                 continue  # already delivered
-            if envelope.seq > self.next:
+            if envelope.seq > self.next and not envelope.foreign_id:
                 if run:
                     items.append(Batch(tuple(run)))
                     run = []

@@ -18,6 +18,9 @@ RunId = NewType("RunId", str)
 Seq = int
 """Per-run sequence number: starts at 1, strictly increases, may have holes."""
 
+FOREIGN_SEQ_FLOOR: Seq = 10**12
+"""No run reaches this seq; an id ``<ms>-0`` this large came from ``XADD *`` (a clock in ms)."""
+
 KNOWN_KINDS: tuple[str, ...] = (
     "turn_start",
     "observation",
@@ -61,6 +64,12 @@ class Envelope:
     @property
     def broken(self) -> bool:
         return bool(self.problems)
+
+    @property
+    def foreign_id(self) -> bool:
+        """The entry id was not ``<seq>-0`` of this run (``XADD *``): its "seq" is a clock
+        value, so a jump to it is not a hole in the run's seq sequence."""
+        return self.seq >= FOREIGN_SEQ_FLOOR
 
 
 @dataclass(frozen=True, slots=True)

@@ -103,7 +103,7 @@ def rows_from(envelopes: Iterable[Envelope], *, after: Seq | None = None) -> lis
         if previous is not None:
             if envelope.seq <= previous:
                 continue
-            if envelope.seq > previous + 1:
+            if envelope.seq > previous + 1 and not envelope.foreign_id:
                 rows.append(GapRow(GapKind.HOLE, previous + 1, envelope.seq - 1))
         rows.append(EventRow(envelope))
         previous = envelope.seq
