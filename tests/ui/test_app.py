@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from rich.console import Console
+from textual.widgets import Static
 from ui_helpers import (
     app_for,
     event,
@@ -183,9 +187,19 @@ async def test_hostile_event_text_is_rendered_literally() -> None:
         await pilot.press("enter")
         detail = app.screen.query_one(DetailPane)
         assert detail.has_class("-open")
-        body = str(detail.query_one("#detail-body").render())
+        body = detail_body_text(detail)
+        assert "[red]x[/red] [link=https://evil]y[/link]" in body  # markup shown, not applied
+        assert "\\u001b]52;c;aGk=\\u0007" in body  # the OSC 52 write, JSON-escaped
+        assert "\\u202e" in body
         assert "\x1b" not in body
         assert "\u202e" not in body
+
+
+def detail_body_text(detail: DetailPane) -> str:
+    """The detail pane's whole content as plain text, the way a terminal would show it."""
+    console = Console(file=io.StringIO(), width=200, color_system=None, record=True)
+    console.print(detail.query_one("#detail-body", Static).content)
+    return console.export_text()
 
 
 async def test_detail_pane_follows_the_cursor() -> None:
