@@ -147,6 +147,13 @@ def decode_entry(raw_id: bytes | str, fields: Mapping[bytes, bytes]) -> Envelope
     return Envelope(seq=seq, event=event, problems=tuple(problems), raw=raw)
 
 
+def decode_ts(raw: bytes | None) -> datetime | None:
+    """A ``ts`` field's instant as ``decode_entry`` reads it; ``None`` when absent or unusable."""
+    if raw is None:
+        return None
+    return _parse_ts(raw.decode("utf-8", "backslashreplace"), [])
+
+
 def _parse_ts(text: str, problems: list[str]) -> datetime | None:
     if not text:
         return None

@@ -44,7 +44,12 @@ from arena_tui.broker import codec
 from arena_tui.broker._listing import run_status, sort_runs
 from arena_tui.broker._redis_errors import NoAuthRetry, translate_errors
 from arena_tui.broker._redis_url import parse_redis_url
-from arena_tui.broker._scripts import PUBLISH_MANY, PUBLISH_ONE
+from arena_tui.broker._scripts import (
+    PUBLISH_MANY,
+    PUBLISH_ONE,
+    RUN_SUMMARIES,
+    RUN_SUMMARY_WIDTH,
+)
 from arena_tui.broker.errors import (
     BrokerClosedError,
     BrokerConfigError,
@@ -65,6 +70,8 @@ OPEN_TTL_S = 21_600
 _SUFFIXES = (b":open", b":seq", b":events")
 _GLOB_SPECIAL = b"\\*?[]"
 _SCAN_COUNT = 1000
+_LIST_CHUNK = 500
+"""Runs per ``RUN_SUMMARIES`` call: bounds how long one call blocks the server (a few ms)."""
 
 
 def glob_escape(raw: bytes) -> bytes:
@@ -144,6 +151,7 @@ class RedisStreamsBroker:
         )
         self._publish_one = self._publisher.register_script(PUBLISH_ONE)
         self._publish_many = self._publisher.register_script(PUBLISH_MANY)
+        self._run_summaries = self._client.register_script(RUN_SUMMARIES)
         self._run_head = _encode_id(key_prefix) + b":run:"
         self._readers: set[_Reader] = set()
         self._meta_seen: dict[str, RunMeta] = {}
@@ -248,7 +256,7 @@ class RedisStreamsBroker:
     # -- viewer side ----------------------------------------------------------------------
 
     async def list_runs(self, *, stale_after: float = DEFAULT_STALE_AFTER) -> list[RunInfo]:
-        """One SCAN, then one pipeline for all runs (sentinel, counter, length, ends, TTL).
+        """One SCAN, then one pipeline of ``RUN_SUMMARIES`` calls, ``_LIST_CHUNK`` runs each.
 
         The ``:open`` sentinel, and with it the label, is deleted at close; labels this broker
         has seen (at ``open_run`` or in an earlier listing) are remembered for finished runs.
@@ -260,48 +268,37 @@ class RedisStreamsBroker:
         if not ids:
             return []
         pipe = self._client.pipeline(transaction=False)
-        for run_id in ids:
-            keys = self.keys(run_id)
-            pipe.get(keys.open)
-            pipe.pttl(keys.open)
-            pipe.get(keys.seq)
-            pipe.xlen(keys.events)
-            pipe.xrange(keys.events, "-", "+", count=1)
-            pipe.xrevrange(keys.events, "+", "-", count=1)
-        replies = await self._call(pipe.execute())
+        for start in range(0, len(ids), _LIST_CHUNK):
+            keys: list[bytes] = []
+            for run_id in ids[start : start + _LIST_CHUNK]:
+                run_keys = self.keys(run_id)
+                keys += (run_keys.open, run_keys.seq, run_keys.events)
+            await self._run_summaries(keys=keys, client=pipe)  # queued, sent by execute()
+        replies: list[list[Any]] = await self._call(pipe.execute())
         now = datetime.now(UTC)
         infos = []
-        for i, run_id in enumerate(ids):
-            sentinel, pttl, seq_raw, length, head, tail = replies[6 * i : 6 * i + 6]
-            infos.append(
-                self._run_info(
-                    run_id, sentinel, pttl, seq_raw, length, head, tail, now, stale_after
-                )
-            )
+        run_ids = iter(ids)
+        for reply in replies:
+            for i in range(0, len(reply), RUN_SUMMARY_WIDTH):
+                summary = reply[i : i + RUN_SUMMARY_WIDTH]
+                infos.append(self._run_info(next(run_ids), summary, now, stale_after))
         return sort_runs(infos)
 
     def _run_info(
-        self,
-        run_id: str,
-        sentinel: bytes | None,
-        pttl: int,
-        seq_raw: bytes | None,
-        length: int,
-        head: list[Any],
-        tail: list[Any],
-        now: datetime,
-        stale_after: float,
+        self, run_id: str, summary: Sequence[Any], now: datetime, stale_after: float
     ) -> RunInfo:
+        """One run's ``RunInfo`` from its ``RUN_SUMMARIES`` values."""
+        sentinel, pttl, seq_raw, length, first_id, last_id, last_ts = summary
         is_open = sentinel is not None
         meta = codec.decode_meta(sentinel) if is_open else RunMeta()
         if is_open and (meta.label or meta.started_at):
             self._meta_seen[run_id] = meta
         elif not is_open:
             meta = self._meta_seen.get(run_id, meta)
-        first_seq = codec.parse_entry_id(head[0][0])[0] if head else 0
-        last = codec.decode_entry(*tail[0]) if tail else None
-        last_seq = max(_int(seq_raw), last.seq if last else 0)
-        last_event_at = last.event.ts if last else None
+        first_seq = codec.parse_entry_id(first_id)[0] if first_id is not None else 0
+        last_entry_seq = codec.parse_entry_id(last_id)[0] if last_id is not None else 0
+        last_seq = max(_int(seq_raw), last_entry_seq)
+        last_event_at = codec.decode_ts(last_ts)
         opened_at = None
         if is_open and pttl > 0:
             opened_at = now - timedelta(milliseconds=OPEN_TTL_S * 1000 - pttl)
