@@ -1,0 +1,84 @@
+"""``decode_entry``'s clean fast path must decide exactly as the tolerant path would.
+
+``test_codec`` holds the decoder to its guarantees; here every entry, clean or slightly off
+(the edge cases of ``int()``, UTF-8, ISO 8601 and JSON where a shortcut could differ), must
+decode to the same envelope as the tolerant path alone makes of it.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+from arena_tui.broker import Event
+from arena_tui.broker.codec import (
+    _decode_clean,
+    _decode_tolerant,
+    decode_entry,
+    encode_event,
+    entry_id,
+)
+
+TS = datetime(2026, 5, 21, 12, 0, 0, 123456, tzinfo=UTC)
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner),
+    max_leaves=6,
+)
+events = st.builds(
+    Event,
+    run_id=st.text(max_size=8),
+    agent_id=st.text(max_size=8),
+    t=st.integers(min_value=-(10**20), max_value=10**20),
+    kind=st.text(max_size=8),
+    payload=st.dictionaries(st.text(max_size=6), json_values, max_size=4),
+    ts=st.datetimes(timezones=st.sampled_from([UTC, timezone(timedelta(hours=-7))])),
+    v=st.integers(min_value=-5, max_value=10**6),
+)
+ODD_NUMBERS = [b"", b" 12", b"+3", b"-4", b"1_0", b"12\n", b"\x1c12", "\uff14".encode(), b"0x1"]
+ODD_TS = [b"", b"2026-05-21T12:00:00", b"2026-05-21", b"2026-05-21T12:00:00Z", b"\xff", b"now"]
+ODD_PAYLOADS = [b"", b"[]", b"null", b'{"kind":1}', b"{}", b'{"a":NaN}', b'{"kind":"x","kind":"y"}']
+ODD_IDS: list[bytes | str] = [
+    b"+5-0", b" 5-0", b"5-1", "5-0", b"5", b"-0", b"1_0-0", b"0-0", b"1000000000000-0", b"\xff-0",
+]  # fmt: skip
+odd_values = st.sampled_from(ODD_NUMBERS + ODD_TS + ODD_PAYLOADS) | st.binary(max_size=6)
+
+
+@given(
+    event=events,
+    seq=st.integers(min_value=0, max_value=10**13) | st.sampled_from(ODD_IDS),
+    changes=st.dictionaries(
+        st.sampled_from([b"r", b"a", b"t", b"k", b"p", b"ts", b"v", b"x"]),
+        odd_values | st.none(),
+        max_size=2,
+    ),
+)
+@example(event=Event("r", "a", 1, "metric", {}, TS), seq=1, changes={b"t": "\uff14".encode()})
+@example(event=Event("r", "a", 1, "metric", {}, TS), seq=1, changes={b"p": b'{"kind":"metric"}'})
+def test_fast_path_decodes_as_the_tolerant_path(
+    event: Event, seq: int | bytes | str, changes: dict[bytes, bytes | None]
+) -> None:
+    fields = encode_event(event)
+    for name, value in changes.items():
+        if value is None:
+            fields.pop(name, None)
+        else:
+            fields[name] = value
+    raw_id = entry_id(seq) if isinstance(seq, int) else seq
+    expected = _decode_tolerant(raw_id, fields)
+    assert decode_entry(raw_id, fields) == expected
+    try:
+        fast = _decode_clean(raw_id, fields)
+    except (ValueError, KeyError, AttributeError, TypeError):
+        fast = None
+    if fast is not None:
+        assert fast == expected
+        assert not expected.problems
+
+
+def test_a_clean_entry_takes_the_fast_path() -> None:
+    fields = encode_event(Event("r1", "a1", 4, "metric", {"name": "x", "value": 1.5}, TS))
+    assert _decode_clean(b"7-0", fields) == _decode_tolerant(b"7-0", fields)
