@@ -24,6 +24,7 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import var
 from textual.scroll_view import ScrollView
+from textual.scrollbar import ScrollDown, ScrollTo, ScrollUp
 from textual.strip import Strip
 
 from arena_tui.broker.models import Envelope
@@ -301,34 +302,63 @@ class LogPane(ScrollView, can_focus=True):
     def moved(self) -> None:
         self.post_message(self.UserMoved())
 
-    def watch_scroll_y(self, old: float, new: float) -> None:
-        super().watch_scroll_y(old, new)
-        top = round(new)
+    # The scrollbar is the user's input: it moves the view. Every other change of ``scroll_y``
+    # (Textual clamping it when the pane's height changes, our own ``set_scroll``) is not, and
+    # must not pause following; ``on_resize`` settles the view for a new height instead. The
+    # input handlers prevent Textual's defaults, which would scroll the pane behind the view.
+
+    def _on_scroll_to(self, message: ScrollTo) -> None:
+        """The scrollbar's thumb was dragged."""
+        message.stop()
+        message.prevent_default()
+        if message.y is not None:
+            self.scroll_by_user(round(message.y))
+
+    def _on_scroll_up(self, message: ScrollUp) -> None:
+        """A click on the scrollbar's track above the thumb."""
+        message.stop()
+        message.prevent_default()
+        self.scroll_by_user(self.scroll_offset.y - self._page_lines())
+
+    def _on_scroll_down(self, message: ScrollDown) -> None:
+        """A click on the scrollbar's track below the thumb."""
+        message.stop()
+        message.prevent_default()
+        self.scroll_by_user(self.scroll_offset.y + self._page_lines())
+
+    def _page_lines(self) -> int:
+        return max(1, self.scrollable_content_region.height)
+
+    def scroll_by_user(self, top: int) -> None:
+        """Show display line ``top`` first and keep the cursor on screen (pausing if it moves)."""
+        height = self._page_lines()
+        top = min(max(top, 0), max(0, self._layout.total - height))
         if self._layout.identity:
-            if top != self.view.top:  # the scrollbar was dragged or clicked
+            if top != self.view.top:
                 self.view = self.view.scroll_to(top)
             return
         if top == self._top_line:
             return
         self._top_line = top
-        height = max(1, self.scrollable_content_region.height)
+        self.set_scroll(None, top)
         pos = self._layout.shown_at(self.view.cursor)
-        if pos is None:
-            return
-        first, last = self._layout.lines_of(pos)
-        if first < top or last >= top + height:
-            line = top if first < top else top + height - 1
-            found = self._layout.at_line(min(line, self._layout.total - 1))
-            if found is not None:
-                self.view = self.view.select(self._layout.shown[found[0]])
+        if pos is not None:
+            first, last = self._layout.lines_of(pos)
+            if first < top or last >= top + height:
+                line = top if first < top else top + height - 1
+                found = self._layout.at_line(min(line, self._layout.total - 1))
+                if found is not None:
+                    self.view = self.view.select(self._layout.shown[found[0]])
         self.refresh()
 
     def _on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
         event.stop()
+        event.prevent_default()
         self.action_move(WHEEL_ROWS)
 
     def _on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
         event.stop()
+        event.prevent_default()
         self.action_move(-WHEEL_ROWS)
 
     def on_click(self, event: events.Click) -> None:
