@@ -2,9 +2,10 @@
 
 Setup: 10,000 runs written as the arena writes them (``:open`` with its JSON sentinel and 6 h
 TTL on every other run, ``:seq``, and a three-event ``:events`` stream each), 25,000 keys in
-all. Figure: ``RedisStreamsBroker.list_runs()`` (one SCAN, then one pipeline of six commands
-per run), seconds of wall time. Baseline: the arena's own way, one SCAN of the same keys and
-then a GET and an XLEN per key, each its own round trip, on redis-py's asyncio client.
+all. Figure: ``RedisStreamsBroker.list_runs()`` (one SCAN, then one pipeline of Lua calls
+returning seven values per run, 500 runs per call), seconds of wall time. Baseline: the
+arena's own way, one SCAN of the same keys and then a GET and an XLEN per key, each its own
+round trip, on redis-py's asyncio client.
 """
 
 from __future__ import annotations
