@@ -9,9 +9,10 @@ wheel, the scrollbar), so the view keeps following the newest event while events
 from __future__ import annotations
 
 from textual.scrollbar import ScrollTo
-from ui_helpers import SIZE, app_for, pane, seed_run, status_text, until
+from ui_helpers import SIZE, app_for, event, pane, seed_run, status_text, until, watch
 
 from arena_tui.broker.inprocess import InProcessBroker
+from arena_tui.broker.models import Envelope
 from arena_tui.ui.widgets.detail_pane import DetailPane
 
 
@@ -61,3 +62,18 @@ async def test_the_scrollbar_is_user_input_it_scrolls_and_pauses() -> None:
         assert log.scroll_offset.y == 40
         assert log.view.cursor == 40 + log.view.height - 1
         assert "PAUSED" in status_text(app)
+
+
+async def test_a_batch_after_a_quiet_frame_is_applied_at_once_then_one_update_per_frame() -> None:
+    broker = InProcessBroker()
+    await seed_run(broker, "r1", 20)
+    app = app_for(broker, run_id="r1")
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: pane(app).view.cursor_seq == 20)
+        await pilot.pause(0.1)  # more than a frame since anything was applied
+        screen = watch(app)
+        screen.tail_events([Envelope(21, event("r1", 21))])
+        assert pane(app).view.cursor_seq == 21  # applied now, not after a timer
+        screen.tail_events([Envelope(22, event("r1", 22))])
+        assert pane(app).view.cursor_seq == 21  # within the same frame: waits for its end
+        await until(pilot, lambda: pane(app).view.cursor_seq == 22)

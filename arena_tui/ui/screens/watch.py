@@ -9,12 +9,15 @@ broker, always from named exclusive workers:
 
 Live events do not go to the log one batch at a time: the tail appends them to a buffer that is
 applied to the view at most once per frame (``FRAME``), so a burst of thousands costs one model
-transition and one repaint.
+transition and one repaint. The first batch after a quiet frame is applied at once (a row never
+waits for a timer it does not need); batches within a frame of the last update wait only for
+the rest of that frame.
 """
 
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Iterator, Sequence
 from typing import ClassVar
 
@@ -55,7 +58,8 @@ from arena_tui.ui.widgets.status_bar import StatusBar
 from arena_tui.ui.widgets.world_panel import WorldPanel
 
 RUNS_EVERY = 1.5
-FRAME = 1 / 30
+FRAME = 1 / 60
+"""Textual paints at most 60 frames a second (``TEXTUAL_FPS``): one view update per frame."""
 
 
 class WatchScreen(NavigationScreen):
@@ -86,6 +90,8 @@ class WatchScreen(NavigationScreen):
         self._initial = (run_id, seq)
         self._pending: list[Envelope] = []
         self._flush_timer: Timer | None = None
+        self._flushed_at = -FRAME
+        """``time.monotonic()`` of the last flush (Textual's timers run on that clock)."""
         self._tailing: str | None = None
         self._resume_from: Seq = 0
         """Where a restarted tail (``r``) goes on: after the last seq the tail delivered."""
@@ -270,13 +276,24 @@ class WatchScreen(NavigationScreen):
         if connection.phase is not Phase.LIVE or last is None or now - last >= 0.5:
             self.connection = connection.on_events(now)
         if self._flush_timer is None:
-            self._flush_timer = self.set_timer(FRAME, self.flush)
+            wait = self._flushed_at + FRAME - time.monotonic()
+            if wait <= 0:
+                self.flush()
+            else:
+                self._flush_timer = self.set_timer(wait, self._frame_due)
+
+    def _frame_due(self) -> None:
+        self._flush_timer = None
+        self.flush()
 
     def flush(self) -> None:
         """Apply buffered live events to the view: one transition and one repaint per frame."""
-        self._flush_timer = None
+        if self._flush_timer is not None:  # flushed early (a trim, a reconnect): no timer needed
+            self._flush_timer.stop()
+            self._flush_timer = None
         if not self._pending:
             return
+        self._flushed_at = time.monotonic()
         batch, self._pending = self._pending, []
         log = self.log_pane
         log.update(log.view.on_events(batch))
