@@ -122,7 +122,7 @@ async def test_switching_runs_replaces_the_tail() -> None:
         sidebar.focus()
         index = sidebar.runs.index("r2")
         assert index is not None
-        sidebar.highlighted = index
+        sidebar.action_move_to(index)
         await pilot.press("enter")
         await until(pilot, lambda: pane(app).view.run_id == "r2" and pane(app).view.loaded)
         assert pane(app).view.cursor_seq == 12
