@@ -122,7 +122,10 @@ class RunsSidebar(ScrollView, can_focus=True):
             self.post_message(self.RunSelected(self.runs.highlighted))
 
     async def _on_click(self, event: events.Click) -> None:
-        index = event.y + round(self.scroll_y)
+        offset = event.get_content_offset(self)
+        if offset is None:  # on the border or the scrollbar
+            return
+        index = offset.y + round(self.scroll_y)
         if 0 <= index < len(self.runs.runs):
             self._highlight(index)
             self.action_select()
