@@ -22,14 +22,12 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from arena_tui.broker.models import Envelope, Event, RunMeta, Seq
+from arena_tui.broker.models import FOREIGN_SEQ_FLOOR, Envelope, Event, RunMeta, Seq
 
 SCHEMA_VERSION = 1
 FIELD_ORDER = (b"r", b"a", b"t", b"k", b"p", b"ts", b"v")
 
 _SEPARATORS = (",", ":")
-FOREIGN_SEQ_FLOOR = 10**12
-"""No run reaches this seq; an id ``<ms>-0`` this large came from ``XADD *`` (a clock in ms)."""
 
 
 def dump_json(value: Any) -> str:
