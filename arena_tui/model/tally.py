@@ -9,12 +9,16 @@ bounded by the retained length, and the counts follow "the retained run" to with
 (the oldest block may still count up to ``BLOCK - 1`` events that were just trimmed).
 Each event is counted once: the scan counts the history below ``live_from`` (where the live
 tail started) and the tail everything from there on, skipping seqs already counted.
+
+The panel is redrawn after every frame of live events, so the totals are kept beside the
+blocks and updated as events are added (O(batch)) and blocks trimmed (O(blocks dropped)),
+never re-merged from every block: reading them is O(kinds x agents).
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
@@ -36,64 +40,80 @@ class Tally:
     """The highest seq the live tail counted."""
     complete: bool = False
     """The scan of the retained history has finished (before that, counts are partial)."""
+    sums: Mapping[Key, int] = field(default_factory=lambda: MappingProxyType({}))
+    """The sum of ``blocks``, kept up to date by every transition (read it with ``totals``)."""
 
     @classmethod
     def start(cls, live_from: Seq) -> Tally:
         return cls(live_from=live_from, counted_to=live_from - 1)
 
-    def add(self, envelopes: Iterable[Envelope]) -> Tally:
+    def add(self, envelopes: Sequence[Envelope]) -> Tally:
         """Count live ``envelopes`` (ascending seqs); seqs already counted are skipped."""
-        fresh = [e for e in envelopes if e.seq > self.counted_to]
-        if not fresh:
+        if not envelopes or envelopes[-1].seq <= self.counted_to:
             return self
+        fresh = envelopes
+        if envelopes[0].seq <= self.counted_to:
+            fresh = [e for e in envelopes if e.seq > self.counted_to]
         return replace(self._count(fresh), counted_to=fresh[-1].seq)
 
-    def add_history(self, envelopes: Iterable[Envelope]) -> Tally:
+    def add_history(self, envelopes: Sequence[Envelope]) -> Tally:
         """Count envelopes the scan read; only those below ``live_from``."""
         older = [e for e in envelopes if e.seq < self.live_from]
         return self._count(older) if older else self
 
     def _count(self, envelopes: Iterable[Envelope]) -> Tally:
         touched: dict[int, Counter[Key]] = {}
+        totals = Counter(self.sums)
         for envelope in envelopes:
             block = envelope.seq // BLOCK
             counts = touched.get(block)
             if counts is None:
                 counts = touched[block] = Counter(self.blocks.get(block, {}))
-            counts[(envelope.event.kind, envelope.event.agent_id)] += 1
-        return replace(self, blocks=MappingProxyType({**self.blocks, **touched}))
+            key = (envelope.event.kind, envelope.event.agent_id)
+            counts[key] += 1
+            totals[key] += 1
+        return replace(
+            self,
+            blocks=MappingProxyType({**self.blocks, **touched}),
+            sums=MappingProxyType(totals),
+        )
 
     def trim(self, first_available: Seq) -> Tally:
         """Forget the blocks wholly below ``first_available``."""
         first_block = first_available // BLOCK
-        if not any(b < first_block for b in self.blocks):
+        dropped = [c for b, c in self.blocks.items() if b < first_block]
+        if not dropped:
             return self
+        totals = Counter(self.sums)
+        for counts in dropped:
+            totals.subtract(counts)
         kept = {b: c for b, c in self.blocks.items() if b >= first_block}
-        return replace(self, blocks=MappingProxyType(kept))
+        return replace(
+            self,
+            blocks=MappingProxyType(kept),
+            sums=MappingProxyType({k: n for k, n in totals.items() if n > 0}),
+        )
 
     def done(self) -> Tally:
         return replace(self, complete=True)
 
     def totals(self) -> Counter[Key]:
-        total: Counter[Key] = Counter()
-        for counts in self.blocks.values():
-            total.update(counts)
-        return total
+        return Counter(self.sums)
 
     @property
     def events(self) -> int:
-        return sum(sum(c.values()) for c in self.blocks.values())
+        return sum(self.sums.values())
 
     def by_kind(self) -> list[tuple[str, int]]:
         """``(kind, count)``, most frequent first (ties by name)."""
         kinds: Counter[str] = Counter()
-        for (kind, _agent), n in self.totals().items():
+        for (kind, _agent), n in self.sums.items():
             kinds[kind] += n
         return sorted(kinds.items(), key=lambda item: (-item[1], item[0]))
 
     def agents(self) -> list[tuple[str, int]]:
         agents: Counter[str] = Counter()
-        for (_kind, agent), n in self.totals().items():
+        for (_kind, agent), n in self.sums.items():
             agents[agent] += n
         return sorted(agents.items(), key=lambda item: (-item[1], item[0]))
 
@@ -102,7 +122,7 @@ class Tally:
         if not flt.active:
             return 0
         hidden = 0
-        for (kind, agent), n in self.totals().items():
+        for (kind, agent), n in self.sums.items():
             if (flt.kinds and kind not in flt.kinds) or (
                 flt.agents and not any(agent.lower().startswith(a) for a in flt.agents)
             ):

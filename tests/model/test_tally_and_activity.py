@@ -40,6 +40,8 @@ def test_trimming_drops_whole_blocks_below_the_first_retained_seq() -> None:
     assert tally.events == 3 * BLOCK - 1
     trimmed = tally.trim(2 * BLOCK + 5)  # blocks 0 and 1 are gone; block 2 stays whole
     assert trimmed.events == BLOCK
+    assert trimmed.by_kind() == [("action", BLOCK)]  # the running totals lost the dropped blocks
+    assert tally.events == 3 * BLOCK - 1  # and the untrimmed tally kept its own
     assert tally.trim(1) is tally
 
 
