@@ -11,7 +11,10 @@ Live events do not go to the log one batch at a time: the tail appends them to a
 applied to the view at most once per frame (``FRAME``), so a burst of thousands costs one model
 transition and one repaint. The first batch after a quiet frame is applied at once (a row never
 waits for a timer it does not need); batches within a frame of the last update wait only for
-the rest of that frame.
+the rest of that frame. While the tail reads a backlog (a flush applied ``BEHIND`` events or
+more: it is catching up, not following a live rate) the log is repainted every
+``CATCH_UP_FRAME`` instead: nobody reads thousands of rows a frame, and each repaint takes the
+time of ten thousand events from reading the backlog.
 """
 
 from __future__ import annotations
@@ -60,6 +63,10 @@ from arena_tui.ui.widgets.world_panel import WorldPanel
 RUNS_EVERY = 1.5
 FRAME = 1 / 60
 """Textual paints at most 60 frames a second (``TEXTUAL_FPS``): one view update per frame."""
+CATCH_UP_FRAME = 1 / 10
+"""The view update interval while catching up on a backlog."""
+BEHIND = 1_000
+"""Events applied by one flush that mean the tail is reading a backlog (60,000 events/s)."""
 
 
 class WatchScreen(NavigationScreen):
@@ -92,6 +99,8 @@ class WatchScreen(NavigationScreen):
         self._flush_timer: Timer | None = None
         self._flushed_at = -FRAME
         """``time.monotonic()`` of the last flush (Textual's timers run on that clock)."""
+        self._frame = FRAME
+        """The wait between flushes: ``FRAME``, or ``CATCH_UP_FRAME`` after a backlog's flush."""
         self._tailing: str | None = None
         self._resume_from: Seq = 0
         """Where a restarted tail (``r``) goes on: after the last seq the tail delivered."""
@@ -276,7 +285,7 @@ class WatchScreen(NavigationScreen):
         if connection.phase is not Phase.LIVE or last is None or now - last >= 0.5:
             self.connection = connection.on_events(now)
         if self._flush_timer is None:
-            wait = self._flushed_at + FRAME - time.monotonic()
+            wait = self._flushed_at + self._frame - time.monotonic()
             if wait <= 0:
                 self.flush()
             else:
@@ -295,6 +304,7 @@ class WatchScreen(NavigationScreen):
             return
         self._flushed_at = time.monotonic()
         batch, self._pending = self._pending, []
+        self._frame = CATCH_UP_FRAME if len(batch) >= BEHIND else FRAME
         log = self.log_pane
         log.update(log.view.on_events(batch))
         self.nav_live(batch)
