@@ -20,7 +20,7 @@ the screen can run it in a cancellable worker and show progress; none holds more
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -32,6 +32,8 @@ from arena_tui.model.match import SearchPattern
 from arena_tui.model.records import Finished, dumps_record, record
 
 CHUNK = 1_000
+COUNT_CHUNK = 250
+"""Events per read of the kind count's scan: short reads, so a user's read never waits long."""
 
 HitsFound = Callable[[Seq, Seq, list[Seq], int], None]
 """Told after each chunk: the seqs it covered (first, last), its hits, how many events."""
@@ -78,10 +80,23 @@ async def count_history(
     run_id: str,
     below: Seq,
     on_chunk: Callable[[Sequence[Envelope]], None],
+    *,
+    turn: Callable[[], Awaitable[None]] | None = None,
 ) -> None:
-    """Hand every retained event with seq < ``below`` to ``on_chunk``, a chunk at a time."""
-    async for _first, _last, envelopes in chunks(broker, run_id, 1, below - 1):
-        on_chunk(envelopes)
+    """Hand every retained event with seq < ``below`` to ``on_chunk``, ``COUNT_CHUNK`` at a
+    time, awaiting ``turn()`` before each read: the counts are a background convenience, so
+    the caller can hold the scan while the user's own reads are in flight."""
+    seq = 1
+    while seq < below:
+        if turn is not None:
+            await turn()
+        result = await broker.read_range(run_id, seq, count=COUNT_CHUNK)
+        envelopes = [e for e in result.envelopes if e.seq < below]
+        if envelopes:
+            on_chunk(envelopes)
+        if len(envelopes) < COUNT_CHUNK:
+            return
+        seq = envelopes[-1].seq + 1
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,8 @@ the runs' activity), and runs their broker work in named, exclusive workers:
 
 * ``search``: the chunked scan for hits across the retained run (``scan_io.scan_hits``); a new
   search or another run cancels it.
-* ``tally``: the count of the retained history per kind and agent, once per opened run.
+* ``tally``: the count of the retained history per kind and agent, once per opened run, at
+  low priority (short reads, a pause before each, none while a read of the log is in flight).
 * ``timeseek``: the binary search behind ``g 19:42:05`` / ``g -5m``.
 * ``export``: the JSONL export.
 
@@ -18,6 +19,7 @@ themselves live in the pure models (``model.search``, ``model.match``, ``model.p
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from datetime import datetime
@@ -60,6 +62,8 @@ from arena_tui.ui.widgets.status_bar import StatusBar
 
 TICK = 1 / 30
 """Playback frame: how often the replay clock is asked what is due."""
+TALLY_PAUSE = 0.01
+"""The kind count's scan waits this long before each of its reads (and while the log reads)."""
 SEARCH_HELP = "text (case-insensitive) · re:REGEX · over summary and payload · empty clears"
 
 
@@ -99,6 +103,9 @@ class NavigationScreen(Screen[None]):
         """A replay was started on this run (the status bar shows ▶ / ⏸ until it ends)."""
         self._tally = Tally()
         self._activity = Activity()
+        self._log_idle = asyncio.Event()
+        """Set while the log view waits for no read (``view.want`` is None)."""
+        self._log_idle.set()
 
     # -- hooks the watch screen calls -------------------------------------------------------
 
@@ -133,6 +140,10 @@ class NavigationScreen(Screen[None]):
                     self._search = self._search.trimmed(info.first_seq)
 
     def nav_view_changed(self, view: LogView) -> None:
+        if view.want is None:
+            self._log_idle.set()
+        else:
+            self._log_idle.clear()
         search = self._search
         if search is not None and search.pending and view.want is None:
             self._take_pending()
@@ -444,8 +455,14 @@ class NavigationScreen(Screen[None]):
             self._tally = self._tally.add_history(envelopes)
             self._show_tally()
 
+        async def turn() -> None:
+            """The scan's turn comes after a pause, and only while no read of the log (a
+            seek, a page) is in flight: those are what the user is waiting for."""
+            await asyncio.sleep(TALLY_PAUSE)
+            await self._log_idle.wait()
+
         try:
-            await count_history(self.broker, run_id, below, on_chunk)
+            await count_history(self.broker, run_id, below, on_chunk, turn=turn)
         except BrokerError:
             return  # counts are a convenience; the tail reports the broker's trouble
         self._tally = self._tally.done()
