@@ -7,6 +7,7 @@ and closes the broker when it exits.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable
 from typing import ClassVar
 
@@ -57,6 +58,12 @@ class ArenaApp(App[None]):
             from arena_tui.arena.demo import run_demo
 
             self.run_worker(run_demo(self.broker), name="demo", group="demo", exit_on_error=False)
+
+    def on_ready(self) -> None:
+        # Everything built to get here (Textual, the stylesheet, the screens) lives as long as
+        # the app: move it out of the collector's reach, so the full collections a busy tail
+        # triggers walk only what came after (CPython's advice for long-lived processes).
+        gc.freeze()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.name == "demo" and event.state is WorkerState.ERROR:
