@@ -106,6 +106,8 @@ class NavigationScreen(Screen[None]):
         self._log_idle = asyncio.Event()
         """Set while the log view waits for no read (``view.want`` is None)."""
         self._log_idle.set()
+        self._kinds_shape: tuple[int, ...] = ()
+        """The word widths of the kinds panel's text (a change of them needs a layout)."""
 
     # -- hooks the watch screen calls -------------------------------------------------------
 
@@ -470,7 +472,12 @@ class NavigationScreen(Screen[None]):
 
     def _show_tally(self) -> None:
         kinds = self.query_one("#kinds", Static)
-        kinds.update(kinds_line(self._tally))
+        text = kinds_line(self._tally)
+        # The panel's height is its wrapped text's, and wrapping depends only on the widths of
+        # the words: only a change of those needs a layout (which repaints the whole screen).
+        shape = tuple(len(word) for word in text.split(" "))
+        kinds.update(text, layout=shape != self._kinds_shape)
+        self._kinds_shape = shape
         self._show_status()
 
     def _show_status(self) -> None:

@@ -15,8 +15,16 @@ class WorldPanel(Widget):
     WorldPanel { height: auto; }
     """
 
-    world: reactive[Envelope | None] = reactive(None, layout=True)
+    world: reactive[Envelope | None] = reactive(None)
+
+    def watch_world(self, old: Envelope | None, new: Envelope | None) -> None:
+        """A new snapshot is repainted; only a new number of lines (the panel's height) needs
+        a layout, which repaints the whole screen (a live run brings a snapshot every turn)."""
+        if len(self._lines(old)) != len(self._lines(new)):
+            self.refresh(layout=True)
 
     def render(self) -> Text:
-        width = max(10, self.content_region.width)
-        return Text("\n".join(world_lines(self.world, width)), no_wrap=True, overflow="ellipsis")
+        return Text("\n".join(self._lines(self.world)), no_wrap=True, overflow="ellipsis")
+
+    def _lines(self, world: Envelope | None) -> list[str]:
+        return world_lines(world, max(10, self.content_region.width))
