@@ -147,6 +147,11 @@ class LogView:
         return self.rows[self.top : self.top + self.height]
 
     @property
+    def screenful(self) -> int:
+        """Events a jump reads first: two screens' worth (at most a page)."""
+        return min(self.page, max(2 * self.height, 50))
+
+    @property
     def tail_from(self) -> Seq:
         """Where a live tail should start after the first read: right after what is held."""
         if self.at_head and self.last_covered is not None:
@@ -355,8 +360,11 @@ class LogView:
             seq = self.last_seq
         first, last = self.first_seq, self.last_covered
         if first is None or last is None or not first <= seq <= last:
-            # Outside the window: read from there. A trimmed seq is reported by the read itself.
-            return replace(view, following=False)._want(Purpose.JUMP, seq, "forward", target=seq)
+            # Outside the window: read from there, first only what the screen shows (the rest
+            # of the page is read once that is painted). A trimmed seq is reported by the read.
+            view = replace(view, following=False)._want(Purpose.JUMP, seq, "forward", target=seq)
+            assert view.want is not None
+            return replace(view, want=replace(view.want, count=self.screenful))
         index = view.index_of_seq(seq)
         assert index is not None
         row = view.rows[index]
@@ -463,7 +471,11 @@ class LogView:
             if index is not None and isinstance(view.rows[index], GapRow):
                 index = min(index + 1, len(view.rows) - 1)
             cursor = index if index is not None else max(0, len(view.rows) - 1)
-            return replace(view, cursor=cursor, following=False, new_count=0)._settle(context=True)
+            view = replace(view, cursor=cursor, following=False, new_count=0)._settle(context=True)
+            if fetch.count < self.page and not at_head and view.last_covered is not None:
+                # a jump's first, short read is in: the rest of its page follows
+                return view._want(Purpose.NEWER, view.last_covered + 1, "forward")
+            return view
         view = replace(view, cursor=max(0, len(view.rows) - 1), following=True, new_count=0)
         if not at_head:  # the tail moved on while we read: read the head again
             return view._want(Purpose.HEAD, 0, "backward")

@@ -201,6 +201,31 @@ def test_a_read_for_another_run_is_ignored() -> None:
 JUMP = jump_text(1, 4204)
 
 
+def served(view: LogView, seqs: range) -> LogView:
+    """Answer every read the view asks for until it wants none."""
+    while view.want is not None:
+        view = serve(view, seqs)
+    return view
+
+
+def test_a_jump_reads_a_screenful_first_and_the_rest_of_its_page_once_that_is_shown() -> None:
+    view = following(range(1, 20_001), page=500).seek(SeqTarget(7_000))
+    assert view.want is not None
+    assert (view.want.purpose, view.want.count) == (Purpose.JUMP, view.screenful)
+    assert view.screenful < view.page
+    view = serve(view, range(1, 20_001))
+    assert view.cursor_seq == 7_000, "the cursor is on the target with the first read"
+    assert len(view.rows) == view.screenful
+    assert view.want is not None
+    assert (view.want.purpose, view.want.from_seq) == (Purpose.NEWER, 7_000 + view.screenful)
+    cursor, top = view.cursor, view.top
+    view = serve(view, range(1, 20_001))
+    assert view.want is None
+    assert shape(view.rows)[0] == "7000"
+    assert len(view.rows) == view.screenful + view.page
+    assert (view.cursor, view.top, view.cursor_seq) == (cursor, top, 7_000), "nothing moved"
+
+
 def test_jump_text_matches_the_ux() -> None:
     assert JUMP == "jumped from seq 1 to 4,204: 4,203 events were trimmed by the broker"
     assert jump_text(9, 10) == "jumped from seq 9 to 10: 1 event was trimmed by the broker"
@@ -211,11 +236,11 @@ def test_jump_text_matches_the_ux() -> None:
     [
         pytest.param(lambda: opened_at(1, range(4204, 8413)), id="--seq 1"),
         pytest.param(
-            lambda: serve(following(range(4204, 8413)).seek(SeqTarget(1)), range(4204, 8413)),
+            lambda: served(following(range(4204, 8413)).seek(SeqTarget(1)), range(4204, 8413)),
             id="g 1",
         ),
         pytest.param(
-            lambda: serve(following(range(4204, 8413)).seek(StartTarget()), range(4204, 8413)),
+            lambda: served(following(range(4204, 8413)).seek(StartTarget()), range(4204, 8413)),
             id="home",
         ),
         pytest.param(
