@@ -8,6 +8,7 @@ reset (a mark row and a toast in the app, a ``reset`` record in the CLI).
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -148,7 +149,8 @@ async def test_app_shows_reconnecting_then_a_reconnected_mark_and_every_seq_once
     finally:
         await writer.aclose()
         await viewer.aclose()
-    assert "reconnecting (attempt 1, next in" in seen_status
+    # which attempt is on screen when it is read depends on the machine's load
+    assert re.search(r"reconnecting \(attempt \d+, (next in \d+ s|trying now)\)", seen_status)
     print(f"\napp: status while down: {seen_status.split(' · ')[0]!r}; {mark}")
 
 
