@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import platform
 import sys
-from importlib.metadata import version
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +30,14 @@ def _mem_total_mb() -> float | None:
     return None
 
 
+def _optional_version(package: str) -> str:
+    """The installed version, or "not installed" (redis-py falls back to its Python parser)."""
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return "not installed"
+
+
 def describe(redis_version: str) -> dict[str, Any]:
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     return {
@@ -40,6 +48,7 @@ def describe(redis_version: str) -> dict[str, Any]:
         "python": sys.version.split()[0],
         "redis_server": redis_version,
         "redis_py": version("redis"),
+        "hiredis": _optional_version("hiredis"),
         "textual": version("textual"),
     }
 
