@@ -23,10 +23,11 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from arena_tui.broker.models import Envelope, ReadResult, Seq
 from arena_tui.broker.protocol import Direction
+from arena_tui.model.match import EventFilter
 from arena_tui.model.rows import (
     EventRow,
     GapKind,
@@ -108,6 +109,8 @@ class LogView:
     last_seq: Seq = 0
     tail_seq: Seq = 0
     """Highest seq the live tail delivered (appended or only counted)."""
+    count_filter: EventFilter = field(default_factory=EventFilter)
+    """The user's filter: ``new_count`` counts only the new events it shows."""
     lost: Spans = ()
     want: Fetch | None = None
     fetch_counter: int = 0
@@ -214,19 +217,23 @@ class LogView:
         if not self.at_head:
             if self.following:  # a head read is on its way; it will bring these
                 return view
-            return replace(view, new_count=view.new_count + len(fresh))
+            return replace(view, new_count=view.new_count + self._shown_count(fresh))
         if self.following and len(fresh) >= self.max_rows:
             # A burst bigger than the window replaces it: build only the rows that will be kept.
             rows = tuple(rows_from(fresh[-self.max_rows :]))
             return replace(view, rows=rows, cursor=len(rows) - 1, at_start=False)._settle()
         added = rows_from(fresh, after=last)
         if not self.following:
-            view = replace(view, new_count=view.new_count + len(fresh))
+            view = replace(view, new_count=view.new_count + self._shown_count(fresh))
             excess = len(self.rows) + len(added) - self.max_rows
             if excess > 0 and self.cursor - excess < self.height:
                 # Appending would push the cursor's page out: stop appending, count instead.
                 return replace(view, at_head=False)
         return view._append(added)
+
+    def _shown_count(self, fresh: Sequence[Envelope]) -> int:
+        flt = self.count_filter
+        return sum(1 for e in fresh if flt.matches(e)) if flt.active else len(fresh)
 
     def on_trimmed(self, requested: Seq, available_from: Seq) -> LogView:
         """The tail fell behind a trimming stream: ``[requested, available_from)`` is gone."""

@@ -14,6 +14,7 @@ import pytest
 from view_helpers import RUN, env, envs, following, fulfil, opened_at, result, serve, shape
 
 from arena_tui.model.log_view import LogView, Purpose, jump_text
+from arena_tui.model.match import EventFilter
 from arena_tui.model.rows import GapRow
 from arena_tui.model.seek import EndTarget, RelativeTarget, SeqTarget, StartTarget, TurnTarget
 
@@ -458,3 +459,14 @@ def test_turn_steps_follow_turn_starts_in_seq_order_with_interleaved_agents() ->
         seqs.append(view.cursor_seq)
     assert seqs == [3, 5, 6]
     assert view.turn_step(-1).cursor_seq == 5
+
+
+def test_paused_new_count_counts_only_events_the_filter_shows() -> None:
+    # four events a turn: one turn_start, three actions
+    view = following(range(1, 41), max_rows=50, page=40).seek(SeqTarget(25))
+    view = replace(view, count_filter=EventFilter(kinds=frozenset({"turn_start"})))
+    view = view.on_events(envs(range(41, 81)))  # 10 turn_starts among 40 events
+    assert view.new_count == 10
+    view = replace(view, count_filter=EventFilter())
+    view = view.on_events(envs(range(81, 85)))
+    assert view.new_count == 14

@@ -111,9 +111,11 @@ async def test_filter_shows_only_the_kind_counts_hidden_rows_and_clearing_keeps_
         await pilot.press("up", "up")
         assert log.view.cursor_seq == 488  # two llm_responses up from 498
         assert not log.view.following
-        # live events the filter hides are counted as new, but not shown
+        # "+N new" counts only what the filter shows: one llm_response among five new events
         await seed_run(broker, "r1", 5, start=501)
-        await until(pilot, lambda: log.view.new_count == 5)
+        await until(pilot, lambda: log.view.tail_seq == 505)
+        assert log.view.new_count == 1
+        assert "+1 new" in status_text(app)
         await pilot.press("f", "ctrl+u", "enter")
         await until(pilot, lambda: "filter" not in status_text(app))
         assert log.view.cursor_seq == 488

@@ -14,6 +14,7 @@ view's ``top`` is the scroll position, as before.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import ClassVar
 
 from rich.segment import Segment
@@ -136,7 +137,7 @@ class LogPane(ScrollView, can_focus=True):
         """Show a freshly opened view: its requests and notices are numbered from scratch."""
         self._posted_fetch = 0
         self._shown_notice = 0
-        self.view = view
+        self.view = replace(view, count_filter=self.filter)
 
     def watch_view(self, old: LogView, new: LogView) -> None:
         if old.run_id != new.run_id:
@@ -168,6 +169,7 @@ class LogPane(ScrollView, can_focus=True):
 
     def set_filter(self, flt: EventFilter) -> None:
         self.filter = flt
+        self.view = replace(self.view, count_filter=flt)  # "+N new" counts what it shows
         self._redraw()
 
     def set_options(self, options: RowOptions) -> None:
