@@ -69,7 +69,7 @@ async def tail(
         if isinstance(item, Envelope) and not keeps(item, event_filter, grep):
             continue
         if jsonl:
-            _say(out, dumps_record(record(item)))
+            _say(out, dumps_record(record(run_id, item)))
         elif isinstance(item, Envelope):
             _say(out, event_line(item))
         else:

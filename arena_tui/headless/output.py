@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
+from arena_tui.broker.follow import Finished, Hole, Overflow, Reconnected, Reset
 from arena_tui.broker.models import Envelope, RunInfo
 from arena_tui.model.log_view import reset_text
-from arena_tui.model.records import Finished, Gap, Notice, Overflow, Reconnected, Reset
+from arena_tui.model.records import Notice
 from arena_tui.model.summary import short_id, summarize
 from arena_tui.model.text import safe_text
 
@@ -35,7 +36,7 @@ def notice_line(notice: Notice) -> str:
                 f"seq {notice.requested_seq:,}–{notice.available_from - 1:,} trimmed by the broker "
                 f"({notice.lost:,} events lost); continuing from seq {notice.available_from:,}"
             )
-        case Gap():
+        case Hole():
             span = (
                 f"seq {notice.from_seq:,}"
                 if notice.from_seq == notice.to_seq

@@ -2,10 +2,10 @@
 
 ``tail_run`` is a thin view of ``broker.follow``: reconnects, resume, resets, overflow and holes
 are decided there (``follow`` when following, ``read_to_end`` for ``--no-follow``), and this
-module only turns each ``FollowItem`` into what the CLI prints (see ``model.records``): an
-event per envelope, an ``Overflow`` when the broker trimmed what we wanted, a ``Gap`` for a hole
-in the seq sequence, ``Reconnected`` after the connection came back, ``Reset`` when the run
-started over (a restart without persistence), ``Finished`` when the run is over.
+module only flattens ``follow``'s items into what the CLI prints (see ``model.records``): an
+event per envelope, and the notices as they are: ``Overflow`` when the broker trimmed what we
+wanted, ``Hole`` for a gap in the seq sequence, ``Reconnected`` after the connection came back,
+``Reset`` when the run started over (a restart without persistence), ``Finished`` at the end.
 
 The invariant comes with ``follow``: every seq is accounted for exactly once, as an event,
 inside an overflow or inside a gap, across reconnects. Reconnect attempts are not records (a
@@ -23,20 +23,20 @@ from arena_tui.broker.follow import (
     AuthFailed,
     Backoff,
     Batch,
+    Finished,
     Following,
     FollowItem,
     Hole,
+    Overflow,
+    Reconnected,
     Reconnecting,
+    Reset,
     read_to_end,
 )
-from arena_tui.broker.follow import Finished as FollowFinished
-from arena_tui.broker.follow import Overflow as FollowOverflow
-from arena_tui.broker.follow import Reconnected as FollowReconnected
-from arena_tui.broker.follow import Reset as FollowReset
 from arena_tui.broker.follow import follow as follow_items
 from arena_tui.broker.models import Envelope, Seq
 from arena_tui.broker.protocol import EventBroker
-from arena_tui.model.records import Finished, Gap, Notice, Overflow, Reconnected, Reset
+from arena_tui.model.records import Notice
 
 RETRY = Backoff()
 """``follow``'s default: 0.2 s doubling to 5 s, with jitter."""
@@ -69,24 +69,14 @@ async def tail_run(
     )
     async with contextlib.aclosing(source):
         async for item in source:
-            for out in _translate(run_id, item, on_retry):
+            for out in _translate(item, on_retry):
                 yield out
 
 
-def _translate(run_id: str, item: FollowItem, on_retry: RetryHook | None) -> list[TailItem]:
+def _translate(item: FollowItem, on_retry: RetryHook | None) -> list[TailItem]:
     match item:
         case Batch(envelopes):
             return list(envelopes)
-        case Hole(first, last):
-            return [Gap(run_id, first, last)]
-        case FollowOverflow(requested, available_from):
-            return [Overflow(run_id, requested, available_from)]
-        case FollowReconnected(after_s, resumed_from):
-            return [Reconnected(run_id, after_s, resumed_from)]
-        case FollowReset(last_seen, new_last):
-            return [Reset(run_id, last_seen, new_last)]
-        case FollowFinished(last_seq):
-            return [Finished(run_id, last_seq)]
         case Reconnecting(_, next_in_s, message):
             if on_retry is not None:
                 on_retry(message, next_in_s)
@@ -95,3 +85,5 @@ def _translate(run_id: str, item: FollowItem, on_retry: RetryHook | None) -> lis
             raise BrokerAuthError(message)
         case Following():
             return []
+        case Hole() | Overflow() | Reconnected() | Reset() | Finished():
+            return [item]

@@ -25,11 +25,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from arena_tui.broker.follow import Finished
 from arena_tui.broker.models import Envelope, Seq
 from arena_tui.broker.protocol import EventBroker
 from arena_tui.headless.tail import tail_run
 from arena_tui.model.match import SearchPattern
-from arena_tui.model.records import Finished, dumps_record, record
+from arena_tui.model.records import dumps_record, record
 
 CHUNK = 1_000
 COUNT_CHUNK = 250
@@ -155,6 +156,6 @@ async def export_jsonl(
                 break
             if to_seq is not None and isinstance(item, Finished):
                 break
-            out.write(dumps_record(record(item)) + "\n")
+            out.write(dumps_record(record(run_id, item)) + "\n")
             lines += 1
     return lines

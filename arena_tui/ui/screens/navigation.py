@@ -34,6 +34,7 @@ from textual.timer import Timer
 from textual.widgets import Static
 
 from arena_tui.broker.errors import BrokerError
+from arena_tui.broker.follow import Hole, Overflow
 from arena_tui.broker.models import Envelope, RunInfo, Seq
 from arena_tui.broker.protocol import EventBroker
 from arena_tui.model.activity import Activity
@@ -47,7 +48,7 @@ from arena_tui.model.match import (
     parse_search,
 )
 from arena_tui.model.playback import MAX_STEPS, Playback
-from arena_tui.model.records import Gap, Overflow, dumps_record, event_record, notice_record
+from arena_tui.model.records import dumps_record, event_record, notice_record
 from arena_tui.model.rows import EventRow, GapKind, GapRow, plural
 from arena_tui.model.search import Search, Step
 from arena_tui.model.seek import SeqTarget, StartTarget
@@ -398,12 +399,13 @@ class NavigationScreen(Screen[None]):
             self.notify(f"copied seq {row.seq:,} as JSON")
         elif isinstance(row, GapRow):
             notice = (
-                Overflow(run_id, row.first, row.last + 1)
+                Overflow(row.first, row.last + 1)
                 if row.kind is GapKind.TRIMMED
-                else Gap(run_id, row.first, row.last)
+                else Hole(row.first, row.last)
             )
-            self.app.copy_to_clipboard(dumps_record(notice_record(notice)))
-            self.notify(f"copied the {notice_record(notice)['type']} record of {row.describe()}")
+            notice_json = notice_record(run_id, notice)
+            self.app.copy_to_clipboard(dumps_record(notice_json))
+            self.notify(f"copied the {notice_json['type']} record of {row.describe()}")
 
     def action_copy_pointer(self) -> None:
         view = self.log_pane.view
