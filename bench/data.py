@@ -15,7 +15,7 @@ from dataclasses import replace
 
 from arena_tui.arena.runs import RunPlanner, run_events
 from arena_tui.broker.models import Event, RunMeta
-from arena_tui.broker.redis_streams import RedisStreamsBroker
+from arena_tui.broker.redis import RedisStreamsBroker
 
 TEMPLATE_SIZE = 5_000
 BATCH = 1_000

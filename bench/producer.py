@@ -19,7 +19,7 @@ import time
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from arena_tui.broker.redis_streams import RedisStreamsBroker
+from arena_tui.broker.redis import RedisStreamsBroker
 from bench import data
 
 

@@ -16,7 +16,7 @@ from redis_server import RedisServer
 
 from arena_tui.broker import EventBroker
 from arena_tui.broker.inprocess import InProcessBroker
-from arena_tui.broker.redis_streams import RedisStreamsBroker
+from arena_tui.broker.redis import RedisStreamsBroker
 
 BACKENDS = [
     pytest.param("inprocess", id="inprocess"),

@@ -80,7 +80,7 @@ def make_broker(
     if settings is None:
         settings = BrokerSettings.from_mapping(os.environ if env is None else env)
     if settings.backend == "redis":
-        from arena_tui.broker.redis_streams import RedisStreamsBroker
+        from arena_tui.broker.redis import RedisStreamsBroker
 
         return RedisStreamsBroker(
             settings.redis_url, key_prefix=settings.key_prefix, max_len=settings.max_len

@@ -10,7 +10,7 @@ import pytest
 from arena_tui.broker import BrokerConfigError
 from arena_tui.broker.factory import BrokerSettings, make_broker
 from arena_tui.broker.inprocess import InProcessBroker
-from arena_tui.broker.redis_streams import RedisStreamsBroker
+from arena_tui.broker.redis import RedisStreamsBroker
 
 
 @pytest.mark.parametrize("value", [None, "", "inprocess", "  InProcess \n", "INPROCESS"])

@@ -1,4 +1,4 @@
-"""Redis-only checks of ``list_runs``'s server-side summaries (``_scripts.RUN_SUMMARIES``).
+"""Redis-only checks of ``list_runs``'s server-side summaries (``redis.scripts.RUN_SUMMARIES``).
 
 The contract suite covers what a listing means; these cover what the script must get right on
 its own: every run matched with its own values across chunk boundaries, and entries a foreign
@@ -15,7 +15,8 @@ import redis
 from redis_server import RedisServer
 
 from arena_tui.broker import RunStatus
-from arena_tui.broker.redis_streams import _LIST_CHUNK, RedisStreamsBroker
+from arena_tui.broker.redis import RedisStreamsBroker
+from arena_tui.broker.redis.listing import LIST_CHUNK
 
 pytestmark = pytest.mark.redis
 
@@ -39,7 +40,7 @@ async def broker(redis_server: RedisServer, key_prefix: str) -> AsyncIterator[Re
 async def test_runs_across_chunks_keep_their_own_values(
     broker: RedisStreamsBroker, raw: redis.Redis, key_prefix: str
 ) -> None:
-    n = 2 * _LIST_CHUNK + 7
+    n = 2 * LIST_CHUNK + 7
     pipe = raw.pipeline(transaction=False)
     for i in range(n):
         head = f"{key_prefix}:run:r{i:05d}"

@@ -12,7 +12,7 @@ from redis._parsers import _AsyncHiredisParser
 from redis.asyncio.connection import Connection
 from redis_server import RedisServer
 
-from arena_tui.broker.redis_streams import RedisStreamsBroker
+from arena_tui.broker.redis import RedisStreamsBroker
 
 pytestmark = pytest.mark.redis
 

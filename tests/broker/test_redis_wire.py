@@ -28,7 +28,7 @@ from arena_tui.broker import (
     Event,
     RunMeta,
 )
-from arena_tui.broker.redis_streams import RedisStreamsBroker
+from arena_tui.broker.redis import RedisStreamsBroker
 
 pytestmark = pytest.mark.redis
 
@@ -188,7 +188,7 @@ PRODUCER = """
 import asyncio, sys
 from datetime import UTC, datetime
 from arena_tui.broker import Event, RunMeta
-from arena_tui.broker.redis_streams import RedisStreamsBroker
+from arena_tui.broker.redis import RedisStreamsBroker
 
 async def main(url, prefix):
     broker = RedisStreamsBroker(url, key_prefix=prefix)

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from textual.pilot import Pilot
 
-from arena_tui.broker.redis_streams import RedisStreamsBroker
+from arena_tui.broker.redis import RedisStreamsBroker
 from arena_tui.config import Settings
 from arena_tui.ui.app import ArenaApp, make_app
 from arena_tui.ui.screens.watch import WatchScreen

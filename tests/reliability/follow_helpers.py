@@ -27,7 +27,7 @@ def event(run_id: str, i: int, kind: str = "metric") -> Event:
 
 class Producer:
     """Publishes ``event(run_id, i)`` for i = 0, 1, ... until stopped, retrying while Redis is
-    down (a publish is never retried blindly by the broker: see ``redis_streams``)."""
+    down (a publish is never retried blindly by the broker: see ``broker.redis.connection``)."""
 
     def __init__(self, broker: EventBroker, run_id: str, *, interval: float = 0.005) -> None:
         self.broker = broker

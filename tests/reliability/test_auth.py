@@ -21,7 +21,7 @@ from redis_server import RedisServer
 from arena_tui.broker import BrokerAuthError
 from arena_tui.broker.factory import BrokerSettings
 from arena_tui.broker.follow import AuthFailed, follow
-from arena_tui.broker.redis_streams import RedisStreamsBroker
+from arena_tui.broker.redis import RedisStreamsBroker
 from arena_tui.config import Settings
 
 pytestmark = pytest.mark.redis

@@ -17,7 +17,7 @@ from follow_helpers import Recorder, event
 from redis_server import RedisServer
 
 from arena_tui.broker.follow import Finished
-from arena_tui.broker.redis_streams import RedisStreamsBroker
+from arena_tui.broker.redis import RedisStreamsBroker
 
 pytestmark = pytest.mark.redis
 

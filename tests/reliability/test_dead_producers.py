@@ -21,7 +21,7 @@ from redis_server import RedisServer
 from arena_tui.broker import RunStatus
 from arena_tui.broker._listing import CLOSED_GRACE_S
 from arena_tui.broker.follow import Finished
-from arena_tui.broker.redis_streams import RedisStreamsBroker
+from arena_tui.broker.redis import RedisStreamsBroker
 
 pytestmark = pytest.mark.redis
 

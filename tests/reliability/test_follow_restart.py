@@ -25,7 +25,7 @@ from arena_tui.broker.follow import (
     Reset,
     follow,
 )
-from arena_tui.broker.redis_streams import RedisStreamsBroker
+from arena_tui.broker.redis import RedisStreamsBroker
 
 pytestmark = pytest.mark.redis
 

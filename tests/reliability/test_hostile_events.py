@@ -16,7 +16,7 @@ from app_helpers import app_on, detail_text, pane, raw_control_chars, screen_tex
 from cli_proc import run_cli
 from redis_server import RedisServer
 
-from arena_tui.broker.redis_streams import RedisStreamsBroker
+from arena_tui.broker.redis import RedisStreamsBroker
 from arena_tui.model.detail import PAYLOAD_LIMIT
 from arena_tui.model.rows import EventRow
 from arena_tui.ui.widgets.detail_pane import DetailPane

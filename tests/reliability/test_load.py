@@ -22,7 +22,7 @@ from redis_server import RedisServer
 
 from arena_tui.broker import codec
 from arena_tui.broker.follow import Finished
-from arena_tui.broker.redis_streams import RedisStreamsBroker
+from arena_tui.broker.redis import RedisStreamsBroker
 from arena_tui.ui.screens.help import HelpScreen
 
 pytestmark = pytest.mark.redis

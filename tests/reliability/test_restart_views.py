@@ -18,7 +18,7 @@ from cli_proc import TailProc
 from follow_helpers import Producer, event
 from redis_server import RedisServer
 
-from arena_tui.broker.redis_streams import RedisStreamsBroker
+from arena_tui.broker.redis import RedisStreamsBroker
 from arena_tui.model.rows import MarkRow
 
 pytestmark = pytest.mark.redis

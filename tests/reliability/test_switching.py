@@ -17,7 +17,7 @@ from app_helpers import SIZE, app_on, pane, shown_seqs, tail_workers, until, wat
 from follow_helpers import Recorder, event
 from redis_server import RedisServer
 
-from arena_tui.broker.redis_streams import RedisStreamsBroker
+from arena_tui.broker.redis import RedisStreamsBroker
 
 pytestmark = pytest.mark.redis
 

@@ -12,7 +12,7 @@ from ui_helpers import event, seed_run
 from arena_tui.broker.errors import BrokerError
 from arena_tui.broker.inprocess import InProcessBroker
 from arena_tui.broker.models import Envelope, Seq
-from arena_tui.broker.redis_streams import RedisStreamsBroker
+from arena_tui.broker.redis import RedisStreamsBroker
 from arena_tui.model.log_view import Fetch, Purpose
 from arena_tui.ui.broker_io import TurnNotFound, find_turn, follow_run, perform
 

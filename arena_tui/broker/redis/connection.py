@@ -1,0 +1,169 @@
+"""The backend's Redis clients, each with one job, and the one way every command is awaited.
+
+* ``client`` (a pool) for ordinary commands: reads, listing, the ``:open`` sentinel. It retries
+  transient connection errors once, never an authentication error (see ``errors``).
+* ``publisher`` (a pool) runs the atomic publish scripts with **no** retry: a script re-sent
+  after a lost reply would publish the events twice, so a failed publish surfaces as
+  ``BrokerUnavailableError`` and the producer decides. (Stale pooled sockets are still replaced
+  before use: redis-py checks a connection for EOF when it leaves the pool.)
+* every active tail gets a private single-connection client (``reader()``) for its blocking
+  XREADs and its head probes. It never retries: a tail silently reconnected by redis-py to a
+  server restarted without persistence would wait at its old cursor for a seq that now means
+  another event. A lost connection surfaces as ``BrokerUnavailableError`` and ``follow``
+  reconnects, checking the run was not reset. Cancelling a tail can therefore only ever drop
+  that private connection: the shared clients never see a half-read reply (redis-py #2624).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import inspect
+import sys
+from collections.abc import AsyncIterator, Awaitable
+from contextlib import asynccontextmanager
+from typing import Any, TypeVar
+
+import redis.asyncio as aioredis
+from redis.backoff import ExponentialWithJitterBackoff, NoBackoff
+
+from arena_tui.broker.errors import BrokerClosedError, url_display
+from arena_tui.broker.redis.errors import NoAuthRetry, translate_errors
+from arena_tui.broker.redis.url import parse_redis_url
+
+T = TypeVar("T")
+
+
+class Connections:
+    """The shared clients of one broker, the tails' private ones, and whether it was closed."""
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        socket_timeout: float,
+        connect_timeout: float,
+        command_retries: int,
+        max_connections: int,
+    ) -> None:
+        self.url = url
+        address = parse_redis_url(url)
+        self.kwargs: dict[str, Any] = {
+            "host": address.host,
+            "port": address.port,
+            "db": address.db,
+            "username": address.username,
+            "password": address.password,
+            "ssl": address.ssl,
+            "socket_timeout": socket_timeout,
+            "socket_connect_timeout": connect_timeout,
+            "decode_responses": False,
+            "protocol": 2,
+        }
+        backoff = ExponentialWithJitterBackoff(base=0.05, cap=0.5)
+        self.client = aioredis.Redis(
+            **self.kwargs,
+            retry=NoAuthRetry(backoff, command_retries),
+            max_connections=max_connections,
+        )
+        self.publisher = aioredis.Redis(
+            **self.kwargs, retry=NoAuthRetry(NoBackoff(), 0), max_connections=4
+        )
+        self.readers: set[Reader] = set()
+        self.closed = False
+
+    def check_open(self) -> None:
+        if self.closed:
+            raise BrokerClosedError(f"the broker for {url_display(self.url)} was closed")
+
+    async def call(self, awaitable: Awaitable[T]) -> T:
+        """Await one command on the shared clients, errors translated (see ``Reader.call``)."""
+        if self.closed:
+            if inspect.iscoroutine(awaitable):
+                awaitable.close()  # never started: do not leave it to warn "never awaited"
+            self.check_open()
+        with translate_errors(self.url):
+            result = await awaitable
+        _raise_swallowed_cancel()
+        return result
+
+    @asynccontextmanager
+    async def reader(self) -> AsyncIterator[Reader]:
+        """A private single-connection client for one tail, always closed on exit."""
+        self.check_open()
+        client = aioredis.Redis(
+            **self.kwargs, retry=NoAuthRetry(NoBackoff(), 0), single_connection_client=True
+        )
+        reader = Reader(client, self.url)
+        self.readers.add(reader)
+        try:
+            yield reader
+        finally:
+            self.readers.discard(reader)
+            await asyncio.shield(client.aclose())
+
+    async def aclose(self, grace_s: float) -> None:
+        """Close every connection; a tail inside a blocking read gets ``grace_s`` to return.
+
+        Its reply is awaited (never cut off) before its connection is closed. A tail whose
+        consumer is not iterating is idle, and its connection is closed at once.
+        """
+        self.closed = True
+        readers = list(self.readers)
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(grace_s):
+                for reader in readers:
+                    await reader.idle.wait()
+        for reader in readers:
+            await reader.client.aclose()
+        await self.publisher.aclose()
+        await self.client.aclose()
+
+
+class Reader:
+    """One tail's private client, and whether a command is in flight on it."""
+
+    __slots__ = ("_url", "client", "idle")
+
+    def __init__(self, client: aioredis.Redis, url: str) -> None:
+        self.client = client
+        self.idle = asyncio.Event()
+        self.idle.set()
+        self._url = url
+
+    async def call(self, awaitable: Awaitable[Any]) -> Any:
+        """Await one command on this tail's connection, errors translated.
+
+        The command runs in its own task and a cancellation of the caller is honoured at once:
+        redis-py would swallow one that lands while it sends (``_raise_swallowed_cancel``) and
+        only re-raise it after the blocking read's ``block_ms``. The abandoned command finishes
+        (or fails) on this private connection, which the tail closes on its way out.
+        """
+        self.idle.clear()
+        command = asyncio.ensure_future(self._translated(awaitable))
+        command.add_done_callback(self._done)
+        return await asyncio.shield(command)
+
+    async def _translated(self, awaitable: Awaitable[Any]) -> Any:
+        with translate_errors(self._url):
+            return await awaitable
+
+    def _done(self, command: asyncio.Future[Any]) -> None:
+        self.idle.set()
+        if not command.cancelled():
+            command.exception()  # retrieved: an abandoned command's failure is not news
+
+
+def _raise_swallowed_cancel() -> None:
+    """Re-raise a cancellation that redis-py swallowed.
+
+    redis-py sends every command through ``asyncio.wait_for``, which on Python 3.11 returns the
+    result and drops a cancellation that arrives just as the send completes (CPython gh-86296,
+    fixed in 3.12). The command then completes as if nothing happened and a tail loop would
+    run forever in state "cancelling". The task still counts the request, so honour it here.
+    """
+    if sys.version_info >= (3, 12):
+        return
+    task = asyncio.current_task()
+    if task is not None and task.cancelling():
+        raise asyncio.CancelledError

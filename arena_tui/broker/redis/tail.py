@@ -1,0 +1,74 @@
+"""The tail: ``stream_batches`` as a loop of bounded blocking reads on a private connection.
+
+A tail is a loop of ``XREAD BLOCK block_ms`` with a stop flag (the broker's ``closed``), so
+``aclose()`` ends every tail within ``block_ms``. After an empty read it checks ``EXISTS :open``;
+when the run is closed it reads once more (the producer's last events precede its close) and
+ends. Overflow: XREAD from a trimmed cursor silently starts at the head, so the head is probed
+(``XRANGE - + COUNT 1``) before the first read and whenever a read starts above the wanted seq;
+a head above the wanted seq is an overflow, anything else is a hole and the envelopes carry the
+seq jump as they are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from typing import Any
+
+from arena_tui.broker import codec
+from arena_tui.broker.errors import BrokerOverflowError, RunNotFoundError
+from arena_tui.broker.models import Envelope, Seq
+from arena_tui.broker.redis.connection import Connections, Reader
+from arena_tui.broker.redis.keys import KeyLayout, RunKeys
+
+_Entry = tuple[bytes, dict[bytes, bytes]]
+"""One stream entry as redis-py returns it with RESP2 and bytes replies."""
+
+
+async def stream_batches(
+    conns: Connections,
+    layout: KeyLayout,
+    run_id: str,
+    from_seq: Seq,
+    *,
+    max_batch: int,
+    block_ms: int,
+) -> AsyncIterator[Sequence[Envelope]]:
+    keys = layout.keys(run_id)
+    wanted = max(from_seq, 1)
+    async with conns.reader() as reader:
+        exists: int = await reader.call(reader.client.exists(keys.open, keys.seq, keys.events))
+        if not exists:
+            raise RunNotFoundError(run_id, f"no keys under {layout.prefix}:run:")
+        await _check_head(reader, run_id, keys, wanted)
+        cursor = codec.entry_id(wanted - 1)
+        while not conns.closed:
+            xread = reader.client.xread
+            reply: Any = await reader.call(
+                xread({keys.events: cursor}, count=max_batch, block=block_ms)
+            )
+            if not reply:
+                if conns.closed or await reader.call(reader.client.exists(keys.open)):
+                    continue
+                # closed: whatever was published before the close is in the stream by now
+                reply = await reader.call(xread({keys.events: cursor}, count=max_batch))
+                if not reply:
+                    return
+            if conns.closed:
+                return
+            entries: list[_Entry] = reply[0][1]
+            if codec.parse_entry_id(entries[0][0])[0] > wanted:
+                await _check_head(reader, run_id, keys, wanted)
+            batch = [codec.decode_entry(raw_id, fields) for raw_id, fields in entries]
+            # the cursor is the last id read, never one rebuilt from its seq: after a
+            # foreign "5-1" entry, "5-0" would return that entry again, for ever
+            cursor, wanted = entries[-1][0], max(wanted, batch[-1].seq + 1)
+            yield batch
+
+
+async def _check_head(reader: Reader, run_id: str, keys: RunKeys, wanted: Seq) -> None:
+    """Raise ``BrokerOverflowError`` if the stream's first entry is above ``wanted``."""
+    head: list[_Entry] = await reader.call(reader.client.xrange(keys.events, "-", "+", count=1))
+    if head:
+        first = codec.parse_entry_id(head[0][0])[0]
+        if first > wanted:
+            raise BrokerOverflowError(run_id, wanted, first)
