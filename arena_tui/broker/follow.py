@@ -161,6 +161,24 @@ class _Cursor:
     def __init__(self, from_seq: Seq) -> None:
         self.next: Seq = max(from_seq, 1)
         self.last: Envelope | None = None
+        self.requested: Seq = self.next - 1
+        """Seqs below ``from_seq`` not known to exist: a caller may ask past the run's end
+        (``tail --from-seq 5000`` on a run of 977), and those seqs then say nothing about the
+        run's end or about a reset. ``started`` clears it when the run holds them."""
+
+    def started(self, last_seq: Seq) -> None:
+        """The run's newest seq when following starts: if it reaches ``from_seq - 1``, the
+        seqs before ``from_seq`` existed (a view that read them itself follows on from there),
+        so a later run below them is a reset."""
+        if last_seq >= self.requested:
+            self.requested = 0
+
+    @property
+    def last_seen(self) -> Seq:
+        """The newest seq known to have existed in the run (0: none yet)."""
+        if self.last is not None:
+            return self.last.seq
+        return self.next - 1 if self.next - 1 > self.requested else 0
 
     def admit(self, batch: Sequence[Envelope]) -> list[FollowItem]:
         items: list[FollowItem] = []
@@ -187,13 +205,13 @@ class _Cursor:
         if last_seq >= self.next:
             items.append(Hole(self.next, last_seq))
             self.next = last_seq + 1
-        items.append(Finished(self.next - 1))
+        items.append(Finished(max(last_seq, self.last_seen)))
         return items
 
     def check(self, probe: ReadResult | None) -> Reset | None:
         """``Reset`` if ``probe`` (a read at the last delivered seq) shows the run started over,
         or is None (every key gone) after something was read; then reading starts at seq 1."""
-        last_seen = self.last.seq if self.last is not None else self.next - 1
+        last_seen = self.last_seen
         if probe is None:
             reset = last_seen > 0
         elif self.last is None:
@@ -206,7 +224,7 @@ class _Cursor:
             reset = same != self.last if same is not None else probe.first_available <= last_seen
         if not reset:
             return None
-        self.next, self.last = 1, None
+        self.next, self.last, self.requested = 1, None, 0
         return Reset(last_seen, probe.last_seq if probe is not None else 0)
 
 
@@ -246,6 +264,7 @@ async def follow(
                         await _until_exists(broker, run_id, backoff, clock)
                     if not known and probe is not None:
                         known = True
+                        cursor.started(probe.last_seq)
                         yield Following(cursor.next)
                 batches = broker.stream_batches(run_id, cursor.next)
                 try:
@@ -282,7 +301,7 @@ async def follow(
             except RunNotFoundError:
                 if not known:
                     raise
-                yield Finished(cursor.next - 1)  # reaped while followed
+                yield Finished(cursor.last_seen)  # reaped while followed
                 return
     except BrokerClosedError:
         return

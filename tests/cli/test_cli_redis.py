@@ -112,6 +112,21 @@ def test_no_follow_on_an_open_run_stops_at_the_newest_event_without_finishing(
     assert [r["seq"] for r in records] == [10, 11, 12]
 
 
+@pytest.mark.parametrize("mode", [(), ("--no-follow",)], ids=["follow", "no-follow"])
+def test_tail_from_past_the_end_of_a_finished_run_says_its_real_last_seq(
+    cli: Cli, env: dict[str, str], redis_server: RedisServer, key_prefix: str, mode: tuple[str]
+) -> None:
+    producer = RawProducer(redis_server.client(), key_prefix, "past0001", maxlen=10_000)
+    producer.open()
+    producer.publish_turns(977)
+    producer.close()
+    result = cli("tail", "past0001", "--from-seq", "5000", "--jsonl", *mode, env=env)
+    assert result.returncode == 0, result.stderr
+    assert _jsonl(result.stdout) == [{"type": "finished", "run_id": "past0001", "last_seq": 977}]
+    human = cli("tail", "past0001", "--from-seq", "5000", *mode, env=env)
+    assert human.stdout == "┄┄ run finished at seq 977 ┄┄\n"
+
+
 def test_tail_follows_a_live_run_until_it_finishes(
     env: dict[str, str], redis_server: RedisServer, key_prefix: str
 ) -> None:
