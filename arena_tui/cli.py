@@ -60,7 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     if args.command == "redis-env":
-        for line in commands.redis_env_lines(env.get("REDIS_PASSWORD", "")):
+        for line in commands.redis_env_lines(env):
             print(line)
         return 0
     settings = Settings.from_mapping(env)
@@ -338,8 +338,9 @@ def build_parser() -> argparse.ArgumentParser:
         help='print export lines for Redis (eval "$(arena-tui redis-env)"); '
         "prints the password: the only command that does",
         description="Print the export lines of the runbook's arena-broker-redis-env, to eval in "
-        "a shell: ARENA_BROKER_BACKEND=redis, REDIS_URL and REDIS_PASSWORD, built from "
-        "REDIS_PASSWORD. The password is printed in clear to stdout, for eval; this is the only "
-        "command that ever prints a secret.",
+        "a shell: ARENA_BROKER_BACKEND=redis, REDIS_URL and (when set) REDIS_PASSWORD. REDIS_URL "
+        "is the one the broker would use: REDIS_URL if set (an empty REDIS_URL= counts as "
+        "unset), else built from REDIS_PASSWORD for localhost:6379. The password is printed in "
+        "clear to stdout, for eval; this is the only command that ever prints a secret.",
     )
     return parser

@@ -1,8 +1,10 @@
 """``make_broker()``: the arena runbook's backend selection, read at call time.
 
-``ARENA_BROKER_BACKEND`` unset or ``inprocess`` (any case, whitespace stripped) gives the
-in-process broker; ``redis`` gives Redis Streams; anything else is a ``BrokerConfigError`` naming
-the valid values. The Redis URL is ``REDIS_URL`` if set, else
+``ARENA_BROKER_BACKEND`` unset or ``inprocess`` (any case, whitespace stripped; ``in-process``
+and ``in_process``, as the UI spells it, too) gives the in-process broker; ``redis`` gives Redis
+Streams; anything else is a ``BrokerConfigError`` naming the valid values. The Redis URL is
+``REDIS_URL`` if set (an empty or blank ``REDIS_URL=``, as a ``.env`` template leaves it, counts
+as unset: it cannot name a server), else
 ``redis://:${REDIS_PASSWORD}@localhost:6379/0`` when a password is set, else
 ``redis://localhost:6379/0``. Nothing is read at import time, so a fresh call picks up a rotated
 password. The Redis module (and redis-py) is imported only when that backend is chosen.
@@ -21,6 +23,7 @@ from arena_tui.broker.protocol import EventBroker
 
 Backend = Literal["inprocess", "redis"]
 BACKENDS: tuple[Backend, ...] = ("inprocess", "redis")
+BACKEND_ALIASES = {"in-process": "inprocess", "in_process": "inprocess"}
 DEFAULT_PREFIX = "arena"
 DEFAULT_MAX_LEN = 10_000
 
@@ -46,6 +49,7 @@ class BrokerSettings:
     def from_mapping(cls, env: Mapping[str, str]) -> BrokerSettings:
         """Build settings from an environment-like mapping, with the runbook's rules."""
         raw_backend = env.get("ARENA_BROKER_BACKEND", "").strip().lower() or "inprocess"
+        raw_backend = BACKEND_ALIASES.get(raw_backend, raw_backend)
         if raw_backend not in BACKENDS:
             raise BrokerConfigError(
                 f"ARENA_BROKER_BACKEND={env.get('ARENA_BROKER_BACKEND', '')!r} is not a backend; "

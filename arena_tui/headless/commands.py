@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import shlex
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TextIO
-from urllib.parse import quote
 
 from arena_tui.arena.producer import publish_run
 from arena_tui.arena.runs import SMOKE_EVENTS, RunPlanner, RunSpec
-from arena_tui.broker.errors import BrokerConfigError
+from arena_tui.broker.errors import BrokerAuthError, BrokerConfigError, BrokerError
+from arena_tui.broker.factory import BrokerSettings
 from arena_tui.broker.models import Envelope
 from arena_tui.broker.protocol import EventBroker
 from arena_tui.headless.output import event_line, notice_line, runs_table
@@ -92,15 +92,39 @@ async def produce(
     planner = RunPlanner(seed)
     specs = [planner.run(label, turns=turns) for _ in range(runs)]
 
+    opened: list[str] = []
+
     def announce(spec: RunSpec) -> None:
+        opened.append(spec.run_id)
         _say(out, spec.run_id)
 
-    async with asyncio.TaskGroup() as tasks:
-        for spec in specs:
-            tasks.create_task(
-                publish_run(broker, spec, rate=rate, close=not keep_open, on_open=announce)
-            )
+    try:
+        async with asyncio.TaskGroup() as tasks:
+            for spec in specs:
+                tasks.create_task(
+                    publish_run(broker, spec, rate=rate, close=not keep_open, on_open=announce)
+                )
+    except BaseExceptionGroup as group:
+        error = first_error(group)
+        if opened and isinstance(error, BrokerError) and not isinstance(error, BrokerAuthError):
+            runs_open = f"{len(opened)} run{'s' if len(opened) != 1 else ''}"
+            raise BrokerError(f"produce stopped with {runs_open} unfinished: {error}") from None
+        raise error from None
     return 0
+
+
+def first_error(group: BaseExceptionGroup[BaseException]) -> BaseException:
+    """The error to report for a failed task group: its first broker error, else its first
+    leaf (concurrent runs fail together for one reason, so one line says it all)."""
+    leaves: list[BaseException] = []
+    pending: list[BaseException] = [group]
+    while pending:
+        error = pending.pop(0)
+        if isinstance(error, BaseExceptionGroup):
+            pending[:0] = error.exceptions
+        else:
+            leaves.append(error)
+    return next((e for e in leaves if isinstance(e, BrokerError)), leaves[0])
 
 
 async def smoke(broker: EventBroker, out: TextIO, *, seed: int) -> int:
@@ -135,15 +159,21 @@ def smoke_problems(got: Sequence[Envelope]) -> list[str]:
     return [safe_text(p) for p in problems]
 
 
-def redis_env_lines(password: str) -> list[str]:
-    """The runbook's ``arena-broker-redis-env`` export lines, password included (for eval)."""
-    if not password:
+def redis_env_lines(env: Mapping[str, str]) -> list[str]:
+    """The runbook's ``arena-broker-redis-env`` export lines, password included (for eval).
+
+    ``REDIS_URL`` is the URL ``make_broker`` would use: ``REDIS_URL`` when set (an empty or
+    blank value counts as unset, as in ``make_broker``), else built from ``REDIS_PASSWORD``
+    for localhost:6379. ``REDIS_PASSWORD`` is exported when set. One of the two is needed.
+    """
+    password = env.get("REDIS_PASSWORD", "")
+    if not password and not env.get("REDIS_URL", "").strip():
         raise BrokerConfigError(
-            "REDIS_PASSWORD is not set: put it in .env (see env.example) or export it"
+            "REDIS_PASSWORD is not set (nor REDIS_URL): put it in .env (see env.example) "
+            "or export it"
         )
-    url = f"redis://:{quote(password, safe='')}@localhost:6379/0"
-    return [
-        "export ARENA_BROKER_BACKEND=redis",
-        f"export REDIS_URL={shlex.quote(url)}",
-        f"export REDIS_PASSWORD={shlex.quote(password)}",
-    ]
+    url = BrokerSettings.from_mapping({**env, "ARENA_BROKER_BACKEND": "redis"}).redis_url
+    lines = ["export ARENA_BROKER_BACKEND=redis", f"export REDIS_URL={shlex.quote(url)}"]
+    if password:
+        lines.append(f"export REDIS_PASSWORD={shlex.quote(password)}")
+    return lines

@@ -12,6 +12,7 @@ import pytest
 from cli_helpers import Cli
 
 from arena_tui import __version__
+from arena_tui.broker.factory import BrokerSettings
 from arena_tui.cli import mask_secrets
 
 
@@ -106,6 +107,39 @@ def test_redis_env_prints_evaluable_exports_with_the_password(cli: Cli) -> None:
 
 def test_redis_env_without_a_password_fails_naming_it(cli: Cli) -> None:
     assert "REDIS_PASSWORD is not set" in _one_error_line(cli("redis-env"))
+    assert "REDIS_PASSWORD is not set" in _one_error_line(cli("redis-env", env={"REDIS_URL": ""}))
+
+
+def _evaluated(exports: str) -> dict[str, str]:
+    script = exports + 'printf "%s\n%s\n%s" "$ARENA_BROKER_BACKEND" "$REDIS_URL" "$REDIS_PASSWORD"'
+    shell = subprocess.run(["sh", "-c", script], capture_output=True, text=True, check=True)
+    return dict(zip(("backend", "url", "password"), shell.stdout.split("\n"), strict=True))
+
+
+@pytest.mark.parametrize("password", ["pw 1", ""])
+def test_redis_env_exports_redis_url_when_it_is_set(cli: Cli, password: str) -> None:
+    url = "rediss://arena:s%40fe@redis.example:6380/3"
+    result = cli("redis-env", env={"REDIS_URL": url, "REDIS_PASSWORD": password})
+    assert result.returncode == 0, result.stderr
+    assert _evaluated(result.stdout) == {"backend": "redis", "url": url, "password": password}
+    assert ("REDIS_PASSWORD" in result.stdout) == bool(password)
+
+
+@pytest.mark.parametrize("empty", ["", "  "])
+def test_an_empty_redis_url_counts_as_unset_in_redis_env_and_the_broker(
+    cli: Cli, empty: str
+) -> None:
+    env = {"REDIS_URL": empty, "REDIS_PASSWORD": "pw"}
+    exported = _evaluated(cli("redis-env", env=env).stdout)
+    assert exported["url"] == "redis://:pw@localhost:6379/0"
+    assert BrokerSettings.from_mapping(env).redis_url == exported["url"]
+
+
+@pytest.mark.parametrize("spelling", ["in-process", "in_process", " In-Process ", "INPROCESS"])
+def test_the_in_process_backend_under_its_ui_spellings(cli: Cli, spelling: str) -> None:
+    result = cli("smoke", env={"ARENA_BROKER_BACKEND": spelling})
+    assert result.returncode == 0, result.stderr
+    assert "on in-process" in result.stdout
 
 
 def test_mask_secrets_hides_the_password_plain_and_url_quoted() -> None:

@@ -12,7 +12,7 @@ from typing import IO, Any
 import pytest
 from cli_helpers import SCRIPT, Cli, cli_env
 from raw_producer import RawProducer
-from redis_server import RedisServer
+from redis_server import RedisServer, free_port
 
 pytestmark = pytest.mark.redis
 
@@ -242,8 +242,11 @@ def test_smoke_through_redis(cli: Cli, env: dict[str, str]) -> None:
     assert "(password hidden)" in result.stdout
 
 
+@pytest.mark.parametrize(
+    "command", [("runs",), ("produce", "--runs", "3", "--rate", "0"), ("smoke",), ("tail", "r1")]
+)
 def test_wrong_password_is_one_masked_line(
-    cli: Cli, env: dict[str, str], redis_server: RedisServer
+    cli: Cli, env: dict[str, str], redis_server: RedisServer, command: tuple[str, ...]
 ) -> None:
     wrong = "not-the-password-42"
     bad = {
@@ -251,12 +254,44 @@ def test_wrong_password_is_one_masked_line(
         "REDIS_PASSWORD": wrong,
         "REDIS_URL": redis_server.url.replace(redis_server.password, wrong),
     }
-    result = cli("runs", env=bad)
+    result = cli(*command, env=bad)
     assert result.returncode == 1
     assert result.stderr.startswith("arena-tui: error: authentication failed")
     assert len(result.stderr.splitlines()) == 1
     assert wrong not in result.stderr
     assert redis_server.password not in result.stderr
+
+
+@pytest.mark.parametrize("command", [("runs",), ("produce", "--runs", "3"), ("smoke",)])
+def test_no_server_is_one_line_saying_so(cli: Cli, command: tuple[str, ...]) -> None:
+    url = f"redis://:secret-pw-9@127.0.0.1:{free_port()}/0"
+    result = cli(*command, env={"ARENA_BROKER_BACKEND": "redis", "REDIS_URL": url})
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        f"arena-tui: error: cannot reach Redis at {url.replace(':secret-pw-9@', '')} "
+        "(password hidden): is it running? start it with `just arena-infra-up`, "
+        "or check REDIS_URL"
+    ]
+
+
+def test_produce_with_redis_stopped_mid_run_is_one_line_naming_the_unfinished_runs(
+    key_prefix: str,
+) -> None:
+    with RedisServer() as server:
+        env = {"ARENA_BROKER_BACKEND": "redis", "REDIS_URL": server.url}
+        args = ("produce", "--runs", "2", "--turns", "1000", "--rate", "50")
+        with _Proc(*args, env=env) as produce:
+            produce.line()
+            produce.line()
+            server.stop()
+            error = produce.error_line()
+            assert produce.wait() == 1
+    assert produce.errors() == []  # complete: the pumps are joined
+    assert error.startswith(
+        "arena-tui: error: produce stopped with 2 runs unfinished: cannot reach Redis at "
+    )
+    assert "ExceptionGroup" not in error
+    assert server.password not in error
 
 
 class _Proc:
