@@ -49,12 +49,10 @@ newest seq written when it starts, with no retries.
 
 from __future__ import annotations
 
-import asyncio
-import random
-import time
-from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator, Sequence
+from dataclasses import dataclass
 
+from arena_tui.broker.clock import Clock, SystemClock
 from arena_tui.broker.errors import (
     BrokerAuthError,
     BrokerClosedError,
@@ -126,6 +124,11 @@ class Finished:
 FollowItem = (
     Following | Batch | Hole | Overflow | Reconnecting | Reconnected | AuthFailed | Reset | Finished
 )
+Notice = Overflow | Hole | Reconnected | Reset | Finished
+"""What ``follow()`` reports between events that a reader of the run must see: the CLI prints
+them, the export writes them, and the log shows them as gap and mark rows."""
+
+SYSTEM_CLOCK = SystemClock()
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,15 +147,6 @@ class Backoff:
         while True:
             yield base * (1 - self.jitter * rand())
             base = min(self.maximum, base * self.factor)
-
-
-@dataclass(frozen=True, slots=True)
-class Clock:
-    """Time and randomness, injectable for tests."""
-
-    monotonic: Callable[[], float] = time.monotonic
-    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
-    random: Callable[[], float] = field(default=random.random)
 
 
 class _Cursor:
@@ -221,7 +215,7 @@ class _Cursor:
         else:
             same = next((e for e in probe.envelopes if e.seq == self.last.seq), None)
             # an entry still in the retained range but gone, or different, was replaced
-            reset = same != self.last if same is not None else probe.first_available <= last_seen
+            reset = same != self.last if same is not None else probe.available_from <= last_seen
         if not reset:
             return None
         self.next, self.last, self.requested = 1, None, 0
@@ -235,7 +229,7 @@ async def follow(
     *,
     backoff: Backoff = Backoff(),
     finish_grace_s: float = 0.5,
-    clock: Clock = Clock(),
+    clock: Clock = SYSTEM_CLOCK,
 ) -> AsyncGenerator[FollowItem, None]:
     """Follow ``run_id`` from ``from_seq`` until it finishes; see the module docstring.
 
@@ -321,8 +315,8 @@ async def read_to_end(
     end = result.last_seq
     while True:
         if result.overflowed:
-            cursor.next = max(cursor.next, result.first_available)
-            yield Overflow(result.requested, result.first_available)
+            cursor.next = max(cursor.next, result.available_from)
+            yield Overflow(result.requested, result.available_from)
         for item in cursor.admit([e for e in result.envelopes if e.seq <= end]):
             yield item
         if not result.envelopes or cursor.next > end:

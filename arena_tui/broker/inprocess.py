@@ -49,7 +49,7 @@ class _Run:
         return len(self._entries) - self._head
 
     @property
-    def first_seq(self) -> Seq:
+    def available_from(self) -> Seq:
         """First retained seq, 0 when nothing is retained."""
         return self._entries[self._head].seq if self.retained else 0
 
@@ -72,14 +72,14 @@ class _Run:
         """Up to ``count`` retained envelopes with seq >= ``from_seq`` (seqs are consecutive)."""
         if not self.retained:
             return []
-        start = self._head + max(0, from_seq - self.first_seq)
+        start = self._head + max(0, from_seq - self.available_from)
         return self._entries[start : start + count]
 
     def slice_back(self, to_seq: Seq, count: int) -> list[Envelope]:
         """Up to ``count`` retained envelopes with seq <= ``to_seq``, ascending."""
-        if not self.retained or to_seq < self.first_seq:
+        if not self.retained or to_seq < self.available_from:
             return []
-        stop = self._head + min(to_seq, self.last_seq) - self.first_seq + 1
+        stop = self._head + min(to_seq, self.last_seq) - self.available_from + 1
         return self._entries[max(self._head, stop - count) : stop]
 
     def notify(self) -> None:
@@ -209,7 +209,7 @@ class InProcessBroker:
                     status=status,
                     n_events=run.retained,
                     last_seq=run.last_seq,
-                    first_seq=run.first_seq,
+                    available_from=run.available_from,
                     last_event_at=last_event_at,
                 )
             )
@@ -237,7 +237,7 @@ class InProcessBroker:
             run_id=run_id,
             requested=requested,
             envelopes=tuple(envelopes),
-            first_available=run.first_seq,
+            available_from=run.available_from,
             last_seq=run.last_seq,
             is_open=run.open,
         )
@@ -258,7 +258,7 @@ class InProcessBroker:
             run = self._runs.get(run_id)
             if run is None:  # reaped: nothing more will ever come
                 return
-            first = run.first_seq
+            first = run.available_from
             if first and wanted < first:
                 raise BrokerOverflowError(run_id, wanted, first)
             batch = run.slice(wanted, max_batch)

@@ -93,8 +93,9 @@ class RunStatus(enum.StrEnum):
 class RunInfo:
     """One run still held by the broker, open or finished, for the sidebar and ``runs --json``.
 
-    ``last_seq`` is the highest seq ever assigned (the ``:seq`` counter); ``first_seq`` is the
-    first seq still retained (0 when nothing is retained); ``n_events`` counts retained entries.
+    ``last_seq`` is the highest seq ever assigned (the ``:seq`` counter); ``available_from`` is
+    the first seq still retained (0 when nothing is retained); ``n_events`` counts retained
+    entries. (``runs --json`` writes ``available_from`` under its published key ``first_seq``.)
     """
 
     run_id: str
@@ -102,39 +103,39 @@ class RunInfo:
     status: RunStatus
     n_events: int
     last_seq: Seq
-    first_seq: Seq
+    available_from: Seq
     last_event_at: datetime | None = None
 
     @property
     def trimmed(self) -> int:
-        """How many seqs below ``first_seq`` are gone (trimmed or never written)."""
-        return max(0, self.first_seq - 1) if self.first_seq else self.last_seq
+        """How many seqs below ``available_from`` are gone (trimmed or never written)."""
+        return max(0, self.available_from - 1) if self.available_from else self.last_seq
 
 
 @dataclass(frozen=True, slots=True)
 class ReadResult:
     """What a range read got, with trimming as data rather than an exception.
 
-    ``envelopes`` are in ascending seq order whatever the read direction. ``first_available`` is
+    ``envelopes`` are in ascending seq order whatever the read direction. ``available_from`` is
     the first seq the broker still holds (0 when the stream is empty); ``last_seq`` the highest
     seq assigned so far. ``requested`` is the seq the caller asked for. When ``requested`` is
-    below ``first_available`` on a forward read, ``trimmed_from``..``first_available - 1`` is
-    gone: see ``lost``.
+    below ``available_from`` on a forward read, ``requested``..``available_from - 1`` is gone
+    (``overflowed``; ``lost`` counts them).
     """
 
     run_id: str
     requested: Seq
     envelopes: tuple[Envelope, ...]
-    first_available: Seq
+    available_from: Seq
     last_seq: Seq
     is_open: bool = True
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def overflowed(self) -> bool:
-        return 0 < self.requested < self.first_available
+        return 0 < self.requested < self.available_from
 
     @property
     def lost(self) -> int:
-        """Seqs in ``[requested, first_available)`` that the broker no longer holds."""
-        return self.first_available - self.requested if self.overflowed else 0
+        """Seqs in ``[requested, available_from)`` that the broker no longer holds."""
+        return self.available_from - self.requested if self.overflowed else 0

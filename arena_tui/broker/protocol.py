@@ -13,7 +13,7 @@ Guarantees every backend keeps (the contract suite in ``tests/broker`` checks ea
   (or ``aclose()`` on the iterator) is always safe and leaves the broker usable. It raises
   ``RunNotFoundError`` when no key of the run exists when it starts; a run reaped while it is
   tailed ends the stream, and so does ``aclose()`` of the broker.
-* **read_range** never raises for trimming: it returns what it got plus ``first_available``
+* **read_range** never raises for trimming: it returns what it got plus ``available_from``
   (trimming is data, see ``ReadResult``). It raises ``RunNotFoundError`` only when no key of
   the run exists at all.
 * **Errors.** Only ``BrokerError`` subclasses escape (see ``errors``); transport errors are
@@ -101,7 +101,7 @@ class EventBroker(Protocol):
     ) -> ReadResult:
         """Up to ``count`` events starting at ``from_seq`` (inclusive), ascending in the result.
 
-        ``forward`` reads seqs ``>= max(from_seq, first_available)``; ``backward`` reads the
+        ``forward`` reads seqs ``>= max(from_seq, available_from)``; ``backward`` reads the
         ``count`` events with seq ``<= from_seq`` (``from_seq`` 0 or less means the newest).
         """
         ...

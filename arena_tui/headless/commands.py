@@ -20,10 +20,10 @@ from arena_tui.broker.factory import BrokerSettings
 from arena_tui.broker.models import Envelope
 from arena_tui.broker.protocol import EventBroker
 from arena_tui.headless.output import event_line, notice_line, runs_table
-from arena_tui.headless.tail import tail_run
 from arena_tui.model.match import EventFilter, SearchPattern, keeps
 from arena_tui.model.records import dumps_record, record, run_record
 from arena_tui.model.text import safe_text
+from arena_tui.reading.tail import tail_run
 
 SMOKE_TIMEOUT_S = 30.0
 SMOKE_KINDS = ("turn_start", "llm_prompt", "llm_response", "metric")

@@ -10,12 +10,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from arena_tui.broker.follow import Finished, Hole, Overflow, Reconnected, Reset
+from arena_tui.broker.follow import Finished, Hole, Notice, Overflow, Reconnected, Reset
 from arena_tui.broker.models import Envelope, RunInfo
-from arena_tui.model.log_view import reset_text
-from arena_tui.model.records import Notice
 from arena_tui.model.summary import short_id, summarize
 from arena_tui.model.text import safe_text
+from arena_tui.model.words import duration, reset_text
 
 NOTICE_MARK = "┄┄"
 
@@ -70,7 +69,7 @@ def runs_table(runs: Sequence[RunInfo], *, now: datetime | None = None) -> str:
                 safe_text(info.meta.label or "?"),
                 info.status.value,
                 f"{info.n_events:,}",
-                f"{info.first_seq:,}",
+                f"{info.available_from:,}",
                 f"{info.last_seq:,}",
                 started.astimezone().strftime("%Y-%m-%d %H:%M:%S") if started else "-",
                 _ago(info.last_event_at, now),
@@ -90,11 +89,4 @@ def runs_table(runs: Sequence[RunInfo], *, now: datetime | None = None) -> str:
 def _ago(when: datetime | None, now: datetime) -> str:
     if when is None:
         return "-"
-    seconds = max(0, int((now - when).total_seconds()))
-    if seconds < 60:
-        return f"{seconds}s ago"
-    if seconds < 3600:
-        return f"{seconds // 60}m ago"
-    if seconds < 86_400:
-        return f"{seconds // 3600}h ago"
-    return f"{seconds // 86_400}d ago"
+    return f"{duration((now - when).total_seconds())} ago"

@@ -36,7 +36,6 @@ from arena_tui.model.rows import (
     Row,
     Spans,
     add_span,
-    plural,
     rows_from,
     span_total,
 )
@@ -48,6 +47,7 @@ from arena_tui.model.seek import (
     StartTarget,
     TurnTarget,
 )
+from arena_tui.model.words import jump_text, reset_text
 
 MAX_ROWS = 3_000
 """Rows held in memory at most, whatever the run's length."""
@@ -105,7 +105,7 @@ class LogView:
     at_start: bool = False
     loaded: bool = False
     finished: bool = False
-    first_available: Seq = 0
+    available_from: Seq = 0
     last_seq: Seq = 0
     tail_seq: Seq = 0
     """Highest seq the live tail delivered (appended or only counted)."""
@@ -136,7 +136,7 @@ class LogView:
         return row.seq if row is not None else None
 
     @property
-    def first_seq(self) -> Seq | None:
+    def first_covered(self) -> Seq | None:
         """The lowest seq the window covers (a gap row's first seq included)."""
         return self.rows[0].seq if self.rows else None
 
@@ -239,7 +239,7 @@ class LogView:
         """The tail fell behind a trimming stream: ``[requested, available_from)`` is gone."""
         view = replace(
             self,
-            first_available=max(self.first_available, available_from),
+            available_from=max(self.available_from, available_from),
             tail_seq=max(self.tail_seq, available_from - 1),
             last_seq=max(self.last_seq, available_from - 1),
             lost=add_span(self.lost, requested, available_from - 1),
@@ -270,7 +270,7 @@ class LogView:
             at_start=True,
             loaded=True,
             finished=False,
-            first_available=0,
+            available_from=0,
             last_seq=new_last_seq,
             tail_seq=0,
             lost=(),
@@ -282,11 +282,11 @@ class LogView:
     def on_finished(self) -> LogView:
         return replace(self, finished=True)
 
-    def on_run_info(self, first_seq: Seq, last_seq: Seq) -> LogView:
+    def on_run_info(self, available_from: Seq, last_seq: Seq) -> LogView:
         """What the run listing says about this run now (first retained and newest seq)."""
         return replace(
             self,
-            first_available=first_seq or self.first_available,
+            available_from=available_from or self.available_from,
             last_seq=max(self.last_seq, last_seq),
         )
 
@@ -301,9 +301,9 @@ class LogView:
         if not self.rows or delta == 0:
             return self
         wanted = self.cursor + delta
-        if wanted < 0 and not self.at_start and self.first_seq is not None:
+        if wanted < 0 and not self.at_start and self.first_covered is not None:
             view = replace(self, cursor=0, following=False)._settle()
-            return view._want_more(Purpose.OLDER, self.first_seq - 1, "backward", wanted)
+            return view._want_more(Purpose.OLDER, self.first_covered - 1, "backward", wanted)
         if wanted >= len(self.rows) and not self.at_head and self.last_covered is not None:
             view = replace(self, cursor=len(self.rows) - 1, following=False)._settle()
             remaining = wanted - (len(self.rows) - 1)
@@ -365,7 +365,7 @@ class LogView:
         if self.loaded and self.last_seq and seq > self.last_seq:
             view = view._notify(f"seq {seq:,} is not written yet; the newest is {self.last_seq:,}")
             seq = self.last_seq
-        first, last = self.first_seq, self.last_covered
+        first, last = self.first_covered, self.last_covered
         if first is None or last is None or not first <= seq <= last:
             # Outside the window: read from there, first only what the screen shows (the rest
             # of the page is read once that is painted). A trimmed seq is reported by the read.
@@ -394,7 +394,7 @@ class LogView:
                 last_turn = events[-1][1].turn
                 return self._notify(f"turn {turn} has not started; the newest is {last_turn}")
         return replace(self, following=False)._want(
-            Purpose.JUMP, self.first_available or 1, "forward", turn=turn
+            Purpose.JUMP, self.available_from or 1, "forward", turn=turn
         )
 
     def turn_step(self, step: int) -> LogView:
@@ -436,7 +436,7 @@ class LogView:
             self,
             want=None,
             loaded=True,
-            first_available=result.first_available,
+            available_from=result.available_from,
             last_seq=max(self.last_seq, result.last_seq),
             world=_newer_world(self.world, result.envelopes),
         )
@@ -458,15 +458,15 @@ class LogView:
         envelopes = result.envelopes
         rows: list[Row] = rows_from(envelopes)
         view = replace(self, rows=(), cursor=0, top=0, at_start=False, at_head=False)
-        if target is not None and 0 < target < result.first_available:
-            view = view._jumped(target, result.first_available)
+        if target is not None and 0 < target < result.available_from:
+            view = view._jumped(target, result.available_from)
         reached_start = (fetch.direction == "backward" and len(envelopes) < fetch.count) or bool(
-            envelopes and envelopes[0].seq <= result.first_available
+            envelopes and envelopes[0].seq <= result.available_from
         )
-        if not envelopes and result.first_available == 0:
+        if not envelopes and result.available_from == 0:
             reached_start = True
         if reached_start:
-            rows, view = view._with_start_gap(rows, result.first_available)
+            rows, view = view._with_start_gap(rows, result.available_from)
         newest = envelopes[-1].seq if envelopes else 0
         reached_end = fetch.direction == "backward" or len(envelopes) < fetch.count
         at_head = reached_end and self.tail_seq <= newest
@@ -489,7 +489,7 @@ class LogView:
         return view._settle()
 
     def _prepend(self, fetch: Fetch, result: ReadResult) -> LogView:
-        first = self.first_seq
+        first = self.first_covered
         if first is None:
             return self
         older = [e for e in result.envelopes if e.seq < first]
@@ -498,15 +498,15 @@ class LogView:
         if older and older[-1].seq < first - 1:
             rows.append(GapRow(GapKind.HOLE, older[-1].seq + 1, first - 1))
         reached_start = len(result.envelopes) < fetch.count or bool(
-            older and older[0].seq <= result.first_available
+            older and older[0].seq <= result.available_from
         )
-        if not older and result.first_available > first:
+        if not older and result.available_from > first:
             # Trimmed while we looked: everything above the window is gone.
             view = view._notify(
                 f"seq {first - 1:,} and older were trimmed by the broker", "warning"
             )
         if reached_start:
-            rows, view = view._with_start_gap(rows, min(result.first_available or first, first))
+            rows, view = view._with_start_gap(rows, min(result.available_from or first, first))
         shift = len(rows)
         view = replace(
             view,
@@ -527,9 +527,9 @@ class LogView:
             return self
         view = self
         added: list[Row] = []
-        if result.first_available > last + 1:
-            gone_to = result.first_available - 1
-            view = view._jumped(last + 1, result.first_available)
+        if result.available_from > last + 1:
+            gone_to = result.available_from - 1
+            view = view._jumped(last + 1, result.available_from)
             added.append(GapRow(GapKind.TRIMMED, last + 1, gone_to))
             last = gone_to
         added.extend(rows_from(result.envelopes, after=last))
@@ -572,11 +572,11 @@ class LogView:
         view = replace(self, lost=add_span(self.lost, requested, available_from - 1))
         return view._notify(jump_text(requested, available_from), "warning")
 
-    def _with_start_gap(self, rows: list[Row], first_available: Seq) -> tuple[list[Row], LogView]:
-        if first_available <= 1:
+    def _with_start_gap(self, rows: list[Row], available_from: Seq) -> tuple[list[Row], LogView]:
+        if available_from <= 1:
             return rows, self
-        gap = GapRow(GapKind.TRIMMED, 1, first_available - 1)
-        return [gap, *rows], replace(self, lost=add_span(self.lost, 1, first_available - 1))
+        gap = GapRow(GapKind.TRIMMED, 1, available_from - 1)
+        return [gap, *rows], replace(self, lost=add_span(self.lost, 1, available_from - 1))
 
     def _append(self, added: Sequence[Row]) -> LogView:
         if not added:
@@ -623,19 +623,6 @@ class LogView:
         if cursor == self.cursor and top == self.top:
             return self
         return replace(self, cursor=cursor, top=top)
-
-
-def jump_text(requested: Seq, available_from: Seq) -> str:
-    lost = available_from - requested
-    return (
-        f"jumped from seq {requested:,} to {available_from:,}: "
-        f"{plural(lost, 'event')} {'was' if lost == 1 else 'were'} trimmed by the broker"
-    )
-
-
-def reset_text(last_seen_seq: Seq) -> str:
-    """What a reset of the run means, in the words the log and ``arena-tui tail`` both use."""
-    return f"run reset: the broker lost seqs 1–{last_seen_seq:,} (restart without persistence)"
 
 
 def _newer_world(current: Envelope | None, envelopes: Sequence[Envelope]) -> Envelope | None:

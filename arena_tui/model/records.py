@@ -16,14 +16,10 @@ import json
 from typing import Any
 
 from arena_tui.broker.codec import format_ts
-from arena_tui.broker.follow import Finished, Hole, Overflow, Reconnected, Reset
+from arena_tui.broker.follow import Finished, Hole, Notice, Overflow, Reconnected, Reset
 from arena_tui.broker.models import Envelope, RunInfo
 
 Record = dict[str, Any]
-
-
-Notice = Overflow | Hole | Reconnected | Reset | Finished
-"""What ``follow()`` reports between events, as the CLI and the export write it."""
 
 
 def event_record(envelope: Envelope) -> Record:
@@ -97,7 +93,7 @@ def run_record(info: RunInfo) -> Record:
         "status": info.status.value,
         "n_events": info.n_events,
         "last_seq": info.last_seq,
-        "first_seq": info.first_seq,
+        "first_seq": info.available_from,
         "last_event_at": format_ts(info.last_event_at) if info.last_event_at else None,
     }
 

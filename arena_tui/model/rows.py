@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from arena_tui.broker.models import Envelope, Seq
+from arena_tui.model.words import plural, seq_span
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,14 +82,6 @@ class MarkRow:
 
 
 Row = EventRow | GapRow | MarkRow
-
-
-def seq_span(first: Seq, last: Seq) -> str:
-    return f"seq {first:,}" if first == last else f"seq {first:,}–{last:,}"
-
-
-def plural(n: int, word: str) -> str:
-    return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
 
 
 def rows_from(envelopes: Iterable[Envelope], *, after: Seq | None = None) -> list[Row]:

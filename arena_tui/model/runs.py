@@ -17,6 +17,7 @@ from datetime import datetime
 from arena_tui.broker.models import RunInfo, RunStatus
 from arena_tui.model.summary import short_id
 from arena_tui.model.text import clip, safe_text
+from arena_tui.model.words import duration
 
 _GROUP = {RunStatus.OPEN: 0, RunStatus.STALE: 1, RunStatus.FINISHED: 2}
 ICONS = {RunStatus.OPEN: "●", RunStatus.STALE: "◌", RunStatus.FINISHED: "✓"}
@@ -84,18 +85,6 @@ def age(info: RunInfo, now: datetime) -> str:
         return "stale" if info.status is RunStatus.STALE else "done"
     quiet = duration((now - info.last_event_at).total_seconds())
     return f"stale {quiet}" if info.status is RunStatus.STALE else f"{quiet} ago"
-
-
-def duration(seconds: float) -> str:
-    """``9s``, ``4m``, ``2h``, ``3d``: the coarse age a sidebar needs."""
-    s = max(0, int(seconds))
-    if s < 60:
-        return f"{s}s"
-    if s < 3600:
-        return f"{s // 60}m"
-    if s < 86_400:
-        return f"{s // 3600}h"
-    return f"{s // 86_400}d"
 
 
 def run_label(info: RunInfo) -> str:

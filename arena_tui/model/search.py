@@ -1,7 +1,7 @@
 """The search's state: the pattern, the hits found so far across the retained run, where we are.
 
 A search must find hits beyond the rows in memory, so the screen scans the whole retained run by
-range reads in a background worker (``ui.scan_io.scan_hits``), starting at the cursor and going
+range reads in a background worker (``reading.scans.scan_hits``), starting at the cursor and going
 forward, then wrapping to the first retained seq: the hits the user will want first are found
 first. Each chunk's hits are merged in (``found``); live events are checked as they arrive
 (``on_live``). ``n`` / ``N`` go to the nearest known hit after / before the cursor, wrapping
@@ -73,9 +73,9 @@ class Search:
         covered = add_span(self.covered, envelopes[0].seq, envelopes[-1].seq)
         return replace(self, hits=tuple(sorted({*self.hits, *new})), covered=covered)
 
-    def trimmed(self, first_available: Seq) -> Search:
+    def trimmed(self, available_from: Seq) -> Search:
         """Forget hits the broker no longer holds."""
-        i = bisect_left(self.hits, first_available)
+        i = bisect_left(self.hits, available_from)
         return replace(self, hits=self.hits[i:]) if i else self
 
     def step(self, cursor: Seq, direction: int) -> Step | None:

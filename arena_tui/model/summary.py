@@ -13,6 +13,7 @@ from typing import Any
 
 from arena_tui.broker.models import Envelope
 from arena_tui.model.text import clip, safe_text
+from arena_tui.model.words import plural
 
 SUMMARY_LIMIT = 400
 
@@ -34,10 +35,6 @@ def number(value: Any) -> str:
     return str(value)
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
-
-
 def _turn_start(p: Mapping[str, Any], t: int) -> str:
     text = f"turn {p.get('turn_num', t)}"
     state = p.get("state")
@@ -53,7 +50,7 @@ def _turn_start(p: Mapping[str, Any], t: int) -> str:
 
 
 def _observation(p: Mapping[str, Any], t: int) -> str:
-    text = _plural(int(p["entity_count"]), "entity").replace("entitys", "entities")
+    text = plural(int(p["entity_count"]), "entity").replace("entitys", "entities")
     classes = p.get("classes")
     if isinstance(classes, list) and classes:
         text += " · " + ", ".join(str(c) for c in classes[:6])
@@ -65,7 +62,7 @@ def _observation(p: Mapping[str, Any], t: int) -> str:
 def _llm_response(p: Mapping[str, Any], t: int) -> str:
     actions = p.get("actions") or []
     cost = float(p.get("cost_usd", 0.0))
-    return f"{_plural(len(actions), 'action')} · ${cost:.5f}"
+    return f"{plural(len(actions), 'action')} · ${cost:.5f}"
 
 
 def _action_result(p: Mapping[str, Any], t: int) -> str:

@@ -2,8 +2,8 @@
 filter's hidden count.
 
 Counting a run means reading it, so the screen counts the retained events once when a run is
-opened (a background scan by range reads, ``ui.scan_io.count_run``) and adds live events as the
-tail delivers them. Counts are kept per block of ``BLOCK`` seqs so that when the broker trims
+opened (a background scan by range reads, ``reading.scans.count_history``) and adds live events
+as the tail delivers them. Counts are kept per block of ``BLOCK`` seqs so that when the broker trims
 the head of the stream the blocks wholly below the first retained seq are dropped: memory stays
 bounded by the retained length, and the counts follow "the retained run" to within one block
 (the oldest block may still count up to ``BLOCK - 1`` events that were just trimmed).
@@ -78,9 +78,9 @@ class Tally:
             sums=MappingProxyType(totals),
         )
 
-    def trim(self, first_available: Seq) -> Tally:
-        """Forget the blocks wholly below ``first_available``."""
-        first_block = first_available // BLOCK
+    def trim(self, available_from: Seq) -> Tally:
+        """Forget the blocks wholly below ``available_from``."""
+        first_block = available_from // BLOCK
         dropped = [c for b, c in self.blocks.items() if b < first_block]
         if not dropped:
             return self

@@ -3,7 +3,7 @@
 Importing this module registers the forms with ``seek.register`` (ahead of the relative-seq
 parser, so ``-5m`` is a time and ``-5`` stays five events back). A time target is ``Deferred``:
 the view holds a window of events, not the run's clock, so the screen resolves it to a seq
-with a binary search over range reads (``ui.scan_io.find_time``) and then seeks to that seq.
+with a binary search over range reads (``reading.seek.find_time``) and then seeks to that seq.
 
 What the forms mean, and where the time zone comes from:
 

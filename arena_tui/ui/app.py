@@ -16,10 +16,10 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
+from arena_tui.broker.clock import Clock, SystemClock
 from arena_tui.broker.models import Seq
 from arena_tui.broker.protocol import EventBroker
 from arena_tui.config import Settings
-from arena_tui.model.clock import Clock, SystemClock
 from arena_tui.ui.screens.watch import WatchScreen
 
 

@@ -1,28 +1,23 @@
-"""Broker I/O the screen runs in its workers: the live tail loop and the view's range reads.
+"""The live tail loop the screen runs in its worker.
 
-Kept apart from the widgets so the rules of talking to a broker are readable in one place:
-
-* ``follow_run`` tails a run from a seq until it finishes. Reconnect, resume, reset and
-  overflow are ``broker.follow``'s; this only hands each of its items to the sink (the screen),
-  and closes the follower however it ends, so a cancelled worker (the user picked another run)
-  leaves nothing running.
-* ``perform`` does what a ``Fetch`` from the log view asks, resolving a turn to a seq first
-  by binary search over range reads (turns never decrease along a run's seqs).
+``follow_run`` tails a run from a seq until it finishes. Reconnect, resume, reset and overflow
+are ``broker.follow``'s; this only hands each of its items to the sink (the screen), and closes
+the follower however it ends, so a cancelled worker (the user picked another run) leaves
+nothing running.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
+from arena_tui.broker.clock import Clock
 from arena_tui.broker.errors import BrokerError
 from arena_tui.broker.follow import (
     AuthFailed,
     Backoff,
     Batch,
-    Clock,
     Finished,
     Following,
     Hole,
@@ -32,9 +27,8 @@ from arena_tui.broker.follow import (
     Reset,
     follow,
 )
-from arena_tui.broker.models import Envelope, ReadResult, Seq
+from arena_tui.broker.models import Envelope, Seq
 from arena_tui.broker.protocol import EventBroker
-from arena_tui.model.log_view import Fetch
 
 MAX_BACKOFF = 10.0
 TAIL_BACKOFF = Backoff(initial=0.5, maximum=MAX_BACKOFF)
@@ -103,23 +97,17 @@ class GuardedSink:
             self.sink.tail_failed(error)
 
 
-def backoff(attempt: int) -> float:
-    """The range reads' retry delay: 0.5 s, 1 s, 2 s, ... up to ``MAX_BACKOFF``."""
-    return float(min(MAX_BACKOFF, 0.5 * 2 ** max(0, attempt - 1)))
-
-
 async def follow_run(
     broker: EventBroker,
     run_id: str,
     from_seq: Seq,
     sink: TailSink,
     *,
-    monotonic: Callable[[], float],
-    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    clock: Clock,
     retry: Backoff = TAIL_BACKOFF,
 ) -> None:
     """Tail ``run_id`` from ``from_seq`` into ``sink`` until the run finishes or fails."""
-    items = follow(broker, run_id, from_seq, backoff=retry, clock=Clock(monotonic, sleep))
+    items = follow(broker, run_id, from_seq, backoff=retry, clock=clock)
     try:
         async with contextlib.aclosing(items):
             async for item in items:
@@ -145,38 +133,3 @@ async def follow_run(
                         sink.tail_finished(last_seq)
     except BrokerError as exc:  # the run is not in the broker, or an unexpected refusal
         sink.tail_failed(exc)
-
-
-class TurnNotFound(LookupError):
-    """The turn asked for has not started yet."""
-
-
-async def perform(broker: EventBroker, run_id: str, fetch: Fetch) -> tuple[ReadResult, Seq | None]:
-    """Do the read ``fetch`` asks for; returns the result and the resolved target seq."""
-    target = fetch.target
-    from_seq = fetch.from_seq
-    if fetch.turn is not None:
-        target = await find_turn(broker, run_id, fetch.turn)
-        from_seq = target
-    result = await broker.read_range(run_id, from_seq, count=fetch.count, direction=fetch.direction)
-    return result, target
-
-
-async def find_turn(broker: EventBroker, run_id: str, turn: int) -> Seq:
-    """The first retained seq whose turn is ``turn`` or later (``TurnNotFound`` if none)."""
-    newest = await broker.read_range(run_id, 0, count=1, direction="backward")
-    if not newest.envelopes or newest.envelopes[-1].event.t < turn:
-        latest = newest.envelopes[-1].event.t if newest.envelopes else 0
-        raise TurnNotFound(f"turn {turn} has not started; the newest is {latest}")
-    low, high = newest.first_available, newest.envelopes[-1].seq
-    while low < high:
-        middle = (low + high) // 2
-        probe = await broker.read_range(run_id, middle, count=1)
-        if not probe.envelopes:  # trimmed or emptied meanwhile: settle for what is known
-            break
-        found = probe.envelopes[0]
-        if found.event.t >= turn:
-            high = found.seq
-        else:
-            low = found.seq + 1
-    return high

@@ -52,7 +52,7 @@ async def test_backfill_is_history_and_the_rest_is_live() -> None:
     spec = RunPlanner(3).run("rank", turns=20, agents=2)
     total = await publish_run(broker, spec, backfill=150)
     (info,) = await broker.list_runs()
-    assert (info.last_seq, info.n_events, info.first_seq) == (total, 100, total - 99)
+    assert (info.last_seq, info.n_events, info.available_from) == (total, 100, total - 99)
     assert info.meta.started_at is not None
     assert info.meta.started_at < datetime.now(UTC) - timedelta(seconds=10)
 
@@ -88,7 +88,7 @@ async def test_demo_sets_the_stage_then_keeps_publishing() -> None:
             by_label.setdefault(info.meta.label, []).append(info)
         (rank,) = by_label["rank"]
         assert rank.status is RunStatus.OPEN
-        assert rank.first_seq > 1  # the head was trimmed
+        assert rank.available_from > 1  # the head was trimmed
         assert rank.n_events == DEMO_MAX_LEN
         statuses = {info.status for info in runs}
         assert statuses == {RunStatus.OPEN, RunStatus.STALE, RunStatus.FINISHED}

@@ -52,7 +52,7 @@ async def publish_n(broker: EventBroker, run_id: str, n: int, start: int = 0) ->
 
 async def head_of(broker: EventBroker, run_id: str) -> int:
     """The first seq the broker still holds (for Redis: the server's actual head)."""
-    return (await broker.read_range(run_id, 1, count=1)).first_available
+    return (await broker.read_range(run_id, 1, count=1)).available_from
 
 
 # -- lifecycle and order --------------------------------------------------------------------
@@ -265,7 +265,7 @@ async def test_read_range_forward_and_backward(broker: EventBroker) -> None:
     await publish_n(broker, "r1", 30)
     forward = await broker.read_range("r1", 5, count=10)
     assert [e.seq for e in forward.envelopes] == list(range(5, 15))
-    assert (forward.requested, forward.first_available, forward.last_seq) == (5, 1, 30)
+    assert (forward.requested, forward.available_from, forward.last_seq) == (5, 1, 30)
     assert forward.is_open
     assert not forward.overflowed
 
@@ -291,7 +291,7 @@ async def test_read_range_returns_trimming_as_data(broker_factory: BrokerFactory
 
     result = await broker.read_range("r1", 1, count=5)
     assert result.overflowed
-    assert (result.requested, result.first_available, result.lost) == (1, head, head - 1)
+    assert (result.requested, result.available_from, result.lost) == (1, head, head - 1)
     assert [e.seq for e in result.envelopes] == list(range(head, head + 5))
 
     backward = await broker.read_range("r1", head + 2, count=10, direction="backward")
@@ -358,7 +358,7 @@ async def test_list_runs_reports_meta_status_and_counts(broker_factory: BrokerFa
     live = infos["live"]
     assert live.meta == RunMeta(label="rank", started_at=started)
     assert live.status is RunStatus.OPEN
-    assert (live.n_events, live.first_seq, live.last_seq) == (3, 1, 3)
+    assert (live.n_events, live.available_from, live.last_seq) == (3, 1, 3)
     assert live.last_event_at == now
 
     assert infos["silent"].status is RunStatus.STALE
@@ -373,9 +373,9 @@ async def test_list_runs_reports_meta_status_and_counts(broker_factory: BrokerFa
     assert done.status is RunStatus.FINISHED
     assert done.meta.label == "smoke"  # the sentinel is gone, this broker remembers it
     assert done.last_seq == 40
-    assert done.first_seq == await head_of(broker, "done")
-    assert done.n_events == 40 - done.first_seq + 1
-    assert done.trimmed == done.first_seq - 1
+    assert done.available_from == await head_of(broker, "done")
+    assert done.n_events == 40 - done.available_from + 1
+    assert done.trimmed == done.available_from - 1
     assert done.last_event_at == old
 
     order = [info.run_id for info in await broker.list_runs(stale_after=60)]

@@ -57,7 +57,7 @@ async def test_runs_across_chunks_keep_their_own_values(
     for i in range(n):
         info = infos[f"r{i:05d}"]
         assert info.last_seq == i + 1
-        assert (info.n_events, info.first_seq) == ((1, i + 1) if i % 2 == 0 else (0, 0))
+        assert (info.n_events, info.available_from) == ((1, i + 1) if i % 2 == 0 else (0, 0))
         assert info.last_event_at == (TS if i % 2 == 0 else None)
         assert (info.status is RunStatus.FINISHED) == (i % 3 != 0)
 
@@ -84,10 +84,10 @@ async def test_foreign_entries_are_summarised_tolerantly(
     assert (infos["bad_ts"].last_seq, infos["bad_ts"].last_event_at) == (2, None)
     assert infos["twice"].last_event_at == TS  # the field given last wins, as in a read
     foreign = infos["foreign_ids"]
-    assert (foreign.first_seq, foreign.last_seq, foreign.n_events) == (7, 7, 2)
+    assert (foreign.available_from, foreign.last_seq, foreign.n_events) == (7, 7, 2)
     assert foreign.last_event_at == TS
     only_head = infos["only_head"]
-    assert (only_head.first_seq, only_head.last_seq, only_head.last_event_at) == (1, 9, TS)
+    assert (only_head.available_from, only_head.last_seq, only_head.last_event_at) == (1, 9, TS)
     seq_only = infos["seq_only"]
-    assert (seq_only.n_events, seq_only.first_seq, seq_only.last_seq) == (0, 0, 12)
+    assert (seq_only.n_events, seq_only.available_from, seq_only.last_seq) == (0, 0, 12)
     assert seq_only.status is RunStatus.FINISHED

@@ -179,7 +179,7 @@ async def test_overflow_of_an_independent_producer_matches_the_servers_head(
     with pytest.raises(BrokerOverflowError) as caught:
         await collect(broker, "ext", from_seq=1)
     assert caught.value.available_from == head
-    assert (await broker.read_range("ext", 1)).first_available == head
+    assert (await broker.read_range("ext", 1)).available_from == head
 
 
 # -- a producer in another process ---------------------------------------------------------

@@ -13,10 +13,11 @@ from dataclasses import replace
 import pytest
 from view_helpers import RUN, env, envs, following, fulfil, opened_at, result, serve, shape
 
-from arena_tui.model.log_view import LogView, Purpose, jump_text
+from arena_tui.model.log_view import LogView, Purpose
 from arena_tui.model.match import EventFilter
 from arena_tui.model.rows import GapRow
 from arena_tui.model.seek import EndTarget, RelativeTarget, SeqTarget, StartTarget, TurnTarget
+from arena_tui.model.words import jump_text
 
 Step = Callable[[LogView], LogView]
 
@@ -261,7 +262,7 @@ def test_asking_for_a_trimmed_seq_jumps_with_a_gap_row_a_notice_and_a_count(
     assert view.notice is not None
     assert view.notice.text == JUMP
     assert view.lost_count == 4203
-    assert view.first_available == 4204
+    assert view.available_from == 4204
 
 
 def test_the_same_jump_twice_counts_lost_events_once() -> None:
@@ -278,7 +279,7 @@ def test_tail_falling_behind_appends_a_gap_and_follows_on() -> None:
     assert shape(view.rows)[-2:] == ["100", "T101-300"]
     view = view.on_events(envs([301, 302]))
     assert shape(view.rows)[-3:] == ["T101-300", "301", "302"]
-    assert (view.cursor_seq, view.lost_count, view.first_available) == (302, 200, 301)
+    assert (view.cursor_seq, view.lost_count, view.available_from) == (302, 200, 301)
     assert view.notice is not None
     assert view.notice.text == jump_text(101, 301)
 

@@ -1,4 +1,4 @@
-"""The broker and model layers import neither Textual nor Rich (checked in a fresh interpreter)."""
+"""The broker, model and reading layers import neither Textual nor Rich (in a fresh interpreter)."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ import subprocess
 import sys
 
 
-def test_model_and_broker_do_not_import_textual_or_rich() -> None:
+def test_broker_model_and_reading_do_not_import_textual_or_rich() -> None:
     code = (
-        "import sys, pkgutil, importlib, arena_tui.model, arena_tui.broker\n"
-        "for pkg in (arena_tui.model, arena_tui.broker):\n"
+        "import sys, pkgutil, importlib, arena_tui.model, arena_tui.broker, arena_tui.reading\n"
+        "for pkg in (arena_tui.model, arena_tui.broker, arena_tui.reading):\n"
         "    for m in pkgutil.iter_modules(pkg.__path__, pkg.__name__ + '.'):\n"
         "        importlib.import_module(m.name)\n"
         "bad = sorted(n for n in sys.modules if n.split('.')[0] in {'textual', 'rich'})\n"

@@ -7,7 +7,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from arena_tui.broker.models import RunInfo, RunMeta, RunStatus
-from arena_tui.model.runs import RunList, age, badge, duration
+from arena_tui.model.runs import RunList, age, badge
+from arena_tui.model.words import duration
 
 NOW = datetime(2026, 6, 7, 12, 0, tzinfo=UTC)
 
@@ -27,7 +28,7 @@ def info(
         status=status,
         n_events=10,
         last_seq=10,
-        first_seq=1,
+        available_from=1,
         last_event_at=NOW - timedelta(seconds=last),
     )
 

@@ -1,20 +1,25 @@
-"""The screen's broker I/O: the tail loop's recovery paths and the turn search, on real brokers."""
+"""The screen's tail loop and the reading floor's fetch and turn search, on real brokers."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from typing import Any
 
 import pytest
 from redis_server import RedisServer
 from ui_helpers import event, seed_run
 
-from arena_tui.broker.errors import BrokerError
+from arena_tui.broker.clock import FrozenClock, SystemClock
+from arena_tui.broker.errors import BrokerAuthError, BrokerError, BrokerUnavailableError
+from arena_tui.broker.follow import Backoff
 from arena_tui.broker.inprocess import InProcessBroker
-from arena_tui.broker.models import Envelope, Seq
+from arena_tui.broker.models import Envelope, ReadResult, Seq
 from arena_tui.broker.redis import RedisStreamsBroker
 from arena_tui.model.log_view import Fetch, Purpose
-from arena_tui.ui.broker_io import TurnNotFound, find_turn, follow_run, perform
+from arena_tui.reading.fetch import fetch_page, perform
+from arena_tui.reading.seek import TurnNotFound, find_turn
+from arena_tui.ui.broker_io import follow_run
 
 
 class Recorder:
@@ -71,7 +76,7 @@ async def test_tail_recovers_from_overflow_and_ends_with_the_run() -> None:
     broker = InProcessBroker(max_len=50)
     await seed_run(broker, "r1", 200)
     sink = Recorder()
-    task = asyncio.create_task(follow_run(broker, "r1", 10, sink, monotonic=lambda: 0.0))
+    task = asyncio.create_task(follow_run(broker, "r1", 10, sink, clock=SystemClock()))
     await sink.wait_for("trimmed")
     await broker.close_run("r1")
     await task
@@ -82,7 +87,7 @@ async def test_tail_recovers_from_overflow_and_ends_with_the_run() -> None:
 
 async def test_tail_fails_once_on_a_run_that_does_not_exist() -> None:
     sink = Recorder()
-    await follow_run(InProcessBroker(), "nope", 0, sink, monotonic=lambda: 0.0)
+    await follow_run(InProcessBroker(), "nope", 0, sink, clock=SystemClock())
     assert sink.kinds() == ["failed"]  # never "live": the run was not found
 
 
@@ -107,8 +112,7 @@ async def test_tail_survives_a_redis_restart_and_says_how_long_it_was_away() -> 
             await broker.open_run("r1")
             await broker.publish_many("r1", [event("r1", s) for s in range(1, 6)])
             sink = Recorder()
-            loop = asyncio.get_running_loop()
-            task = asyncio.create_task(follow_run(broker, "r1", 1, sink, monotonic=loop.time))
+            task = asyncio.create_task(follow_run(broker, "r1", 1, sink, clock=SystemClock()))
             async with asyncio.timeout(10):
                 while len(sink.seqs) < 5:
                     sink.changed.clear()
@@ -124,3 +128,52 @@ async def test_tail_survives_a_redis_restart_and_says_how_long_it_was_away() -> 
             assert sink.kinds()[-1] == "finished"
         finally:
             await broker.aclose()
+
+
+class Flaky(InProcessBroker):
+    """An in-process broker whose first ``failures`` range reads find the broker unreachable."""
+
+    def __init__(self, failures: int) -> None:
+        super().__init__()
+        self.failures = failures
+
+    async def read_range(self, *args: Any, **kwargs: Any) -> ReadResult:
+        if self.failures:
+            self.failures -= 1
+            raise BrokerUnavailableError("cannot reach Redis: connection refused")
+        return await super().read_range(*args, **kwargs)
+
+
+async def test_fetch_retries_an_unreachable_broker_with_the_follow_backoff() -> None:
+    broker = Flaky(failures=3)
+    await seed_run(broker, "r1", 30)
+    retries: list[tuple[int, float]] = []
+    fetch = Fetch(1, Purpose.OPEN, 0, "backward", 10)
+    result, _ = await fetch_page(
+        broker,
+        "r1",
+        fetch,
+        clock=FrozenClock(),
+        on_retry=lambda attempt, delay, _: retries.append((attempt, delay)),
+        backoff=Backoff(initial=0.001, maximum=0.004, jitter=0.0),
+    )
+    assert retries == [(1, 0.001), (2, 0.002), (3, 0.004)]
+    assert [e.seq for e in result.envelopes] == list(range(21, 31))
+
+
+async def test_fetch_gives_up_at_once_on_a_refused_password() -> None:
+    broker = InProcessBroker()
+    await seed_run(broker, "r1", 3)
+
+    async def refused(*args: Any, **kwargs: Any) -> ReadResult:
+        raise BrokerAuthError("authentication failed")
+
+    broker.read_range = refused  # type: ignore[method-assign]
+    with pytest.raises(BrokerAuthError):
+        await fetch_page(
+            broker,
+            "r1",
+            Fetch(1, Purpose.OPEN, 0, "backward", 10),
+            clock=FrozenClock(),
+            on_retry=lambda *_: pytest.fail("an auth failure is not retried"),
+        )

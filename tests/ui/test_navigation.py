@@ -20,8 +20,8 @@ from ui_helpers import (
     watch,
 )
 
+from arena_tui.broker.clock import FrozenClock
 from arena_tui.broker.inprocess import InProcessBroker
-from arena_tui.model.clock import FrozenClock
 from arena_tui.model.match import EventFilter
 from arena_tui.model.playback import Speed
 from arena_tui.model.records import dumps_record, event_record

@@ -17,9 +17,9 @@ from textual.pilot import Pilot
 from ui_helpers import NOW, SIZE, T0, app_for, pane, seed_run, status_text, until
 
 from arena_tui.broker import inprocess
+from arena_tui.broker.clock import FrozenClock
 from arena_tui.broker.inprocess import InProcessBroker
 from arena_tui.config import Settings
-from arena_tui.model.clock import FrozenClock
 from arena_tui.ui.widgets.log_pane import LogPane
 
 RACE = "3f2a9c1e" * 4

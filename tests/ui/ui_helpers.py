@@ -13,10 +13,10 @@ from typing import Any
 
 from textual.pilot import Pilot
 
+from arena_tui.broker.clock import FrozenClock
 from arena_tui.broker.inprocess import InProcessBroker
 from arena_tui.broker.models import Event, RunMeta
 from arena_tui.config import Settings
-from arena_tui.model.clock import FrozenClock
 from arena_tui.ui.app import ArenaApp, make_app
 from arena_tui.ui.screens.watch import WatchScreen
 from arena_tui.ui.widgets.log_pane import LogPane

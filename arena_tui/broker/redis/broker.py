@@ -164,7 +164,7 @@ class RedisStreamsBroker:
             run_id=run_id,
             requested=requested,
             envelopes=tuple(codec.decode_entry(raw_id, fields) for raw_id, fields in entries),
-            first_available=codec.parse_entry_id(head[0][0])[0] if head else 0,
+            available_from=codec.parse_entry_id(head[0][0])[0] if head else 0,
             last_seq=last_seq,
             is_open=bool(is_open),
         )

@@ -78,7 +78,7 @@ class RunLister:
             self.meta_seen[run_id] = meta
         elif not is_open:
             meta = self.meta_seen.get(run_id, meta)
-        first_seq = codec.parse_entry_id(first_id)[0] if first_id is not None else 0
+        available_from = codec.parse_entry_id(first_id)[0] if first_id is not None else 0
         last_entry_seq = codec.parse_entry_id(last_id)[0] if last_id is not None else 0
         last_seq = max(int_or_zero(seq_raw), last_entry_seq)
         last_event_at = codec.decode_ts(last_ts)
@@ -97,7 +97,7 @@ class RunLister:
             status=status,
             n_events=int(length),
             last_seq=last_seq,
-            first_seq=first_seq,
+            available_from=available_from,
             last_event_at=last_event_at,
         )
 

@@ -4,7 +4,7 @@
 e y`` and the state behind them (the search, the filter, the playback clock, the kind tally and
 the runs' activity), and runs their broker work in named, exclusive workers:
 
-* ``search``: the chunked scan for hits across the retained run (``scan_io.scan_hits``); a new
+* ``search``: the chunked scan for hits across the retained run (``reading.scans.scan_hits``); a new
   search or another run cancels it.
 * ``tally``: the count of the retained history per kind and agent, once per opened run, at
   low priority (short reads, a pause before each, none while a read of the log is in flight).
@@ -33,12 +33,12 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Static
 
+from arena_tui.broker.clock import Clock
 from arena_tui.broker.errors import BrokerError
 from arena_tui.broker.follow import Hole, Overflow
 from arena_tui.broker.models import Envelope, RunInfo, Seq
 from arena_tui.broker.protocol import EventBroker
 from arena_tui.model.activity import Activity
-from arena_tui.model.clock import Clock
 from arena_tui.model.log_view import LogView
 from arena_tui.model.match import (
     FILTER_HELP,
@@ -49,12 +49,15 @@ from arena_tui.model.match import (
 )
 from arena_tui.model.playback import MAX_STEPS, Playback
 from arena_tui.model.records import dumps_record, event_record, notice_record
-from arena_tui.model.rows import EventRow, GapKind, GapRow, plural
+from arena_tui.model.rows import EventRow, GapKind, GapRow
 from arena_tui.model.search import Search, Step
 from arena_tui.model.seek import SeqTarget, StartTarget
 from arena_tui.model.tally import Tally, kinds_line
 from arena_tui.model.timeseek import TimeTarget, describe, resolve
-from arena_tui.ui.scan_io import count_history, export_jsonl, find_time, scan_hits
+from arena_tui.model.words import plural
+from arena_tui.reading.export import export_jsonl
+from arena_tui.reading.scans import count_history, scan_hits
+from arena_tui.reading.seek import find_time
 from arena_tui.ui.screens.prompt import Cleared, PromptScreen
 from arena_tui.ui.widgets.log_lines import RowOptions
 from arena_tui.ui.widgets.log_pane import LogPane
@@ -137,10 +140,10 @@ class NavigationScreen(Screen[None]):
         self._activity = self._activity.polled(infos, self.clock.monotonic())
         self.sidebar.activity = self._activity
         for info in infos:
-            if info.run_id == self.log_pane.view.run_id and info.first_seq:
-                self._tally = self._tally.trim(info.first_seq)
+            if info.run_id == self.log_pane.view.run_id and info.available_from:
+                self._tally = self._tally.trim(info.available_from)
                 if self._search is not None:
-                    self._search = self._search.trimmed(info.first_seq)
+                    self._search = self._search.trimmed(info.available_from)
 
     def nav_view_changed(self, view: LogView) -> None:
         if view.want is None:
@@ -177,7 +180,7 @@ class NavigationScreen(Screen[None]):
     def _start_search(self, pattern: SearchPattern) -> None:
         view = self.log_pane.view
         self.workers.cancel_group(self, "search")
-        first = view.first_available or 1
+        first = view.available_from or 1
         total = max(0, view.last_seq - first + 1)
         self._search = Search(pattern, total=total, pending=1)
         self.log_pane.set_pattern(pattern)

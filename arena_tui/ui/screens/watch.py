@@ -19,7 +19,6 @@ time of ten thousand events from reading the backlog.
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import Iterator, Sequence
 from typing import ClassVar
@@ -32,23 +31,24 @@ from textual.reactive import var
 from textual.timer import Timer
 from textual.widgets import Static
 
+from arena_tui.broker.clock import Clock
 from arena_tui.broker.errors import (
     BrokerAuthError,
     BrokerError,
-    BrokerUnavailableError,
     RunNotFoundError,
 )
 from arena_tui.broker.models import Envelope, RunStatus, Seq
 from arena_tui.broker.protocol import EventBroker
 from arena_tui.config import Settings
-from arena_tui.model.clock import Clock
 from arena_tui.model.connection import Connection, Phase
 from arena_tui.model.log_view import Fetch, LogView
 from arena_tui.model.rate import RateMeter
 from arena_tui.model.runs import run_label
 from arena_tui.model.seek import Deferred, StartTarget, Target
 from arena_tui.model.timeseek import TimeTarget
-from arena_tui.ui.broker_io import GuardedSink, TurnNotFound, backoff, follow_run, perform
+from arena_tui.reading.fetch import fetch_page
+from arena_tui.reading.seek import TurnNotFound
+from arena_tui.ui.broker_io import GuardedSink, follow_run
 from arena_tui.ui.screens.goto import GoToScreen
 from arena_tui.ui.screens.help import HelpScreen
 from arena_tui.ui.screens.navigation import NavigationScreen
@@ -200,7 +200,7 @@ class WatchScreen(NavigationScreen):
             return
         self.query_one(ArenaHeader).run_title = run_label(info)
         log = self.log_pane
-        log.update(log.view.on_run_info(info.first_seq, info.last_seq))
+        log.update(log.view.on_run_info(info.available_from, info.last_seq))
         stale = info.status is RunStatus.STALE
         self.connection = self.connection.stale(info.last_event_at if stale else None)
 
@@ -225,30 +225,27 @@ class WatchScreen(NavigationScreen):
 
     @work(exclusive=True, group="fetch")
     async def fetch(self, run_id: str, fetch: Fetch) -> None:
-        attempt = 0
-        while True:
-            try:
-                result, target = await perform(self.broker, run_id, fetch)
-                break
-            except BrokerUnavailableError as exc:
-                if isinstance(exc, BrokerAuthError):
-                    self._fetch_failed(fetch, f"{exc}; then press r to reconnect")
-                    self.connection = self.connection.auth_failed(str(exc))
-                    return
-                attempt += 1
-                delay = backoff(attempt)
-                retry_at = self.clock.monotonic() + delay
-                self.connection = self.connection.reconnecting(attempt, retry_at, str(exc))
-                if attempt == 1:
-                    self.notify(str(exc), title="broker unreachable", severity="error")
-                await asyncio.sleep(delay)
-            except RunNotFoundError as exc:
-                self._fetch_failed(fetch, f"{exc} (finished and reaped, or a different prefix?)")
-                self.connection = self.connection.failed(str(exc))
-                return
-            except (BrokerError, TurnNotFound) as exc:
-                self._fetch_failed(fetch, str(exc))
-                return
+        def retrying(attempt: int, delay: float, error: BrokerError) -> None:
+            retry_at = self.clock.monotonic() + delay
+            self.connection = self.connection.reconnecting(attempt, retry_at, str(error))
+            if attempt == 1:
+                self.notify(str(error), title="broker unreachable", severity="error")
+
+        try:
+            result, target = await fetch_page(
+                self.broker, run_id, fetch, clock=self.clock, on_retry=retrying
+            )
+        except BrokerAuthError as exc:
+            self._fetch_failed(fetch, f"{exc}; then press r to reconnect")
+            self.connection = self.connection.auth_failed(str(exc))
+            return
+        except RunNotFoundError as exc:
+            self._fetch_failed(fetch, f"{exc} (finished and reaped, or a different prefix?)")
+            self.connection = self.connection.failed(str(exc))
+            return
+        except (BrokerError, TurnNotFound) as exc:
+            self._fetch_failed(fetch, str(exc))
+            return
         log = self.log_pane
         if log.view.run_id != run_id:
             return
@@ -272,7 +269,7 @@ class WatchScreen(NavigationScreen):
             run_id,
             from_seq,
             GuardedSink(self, lambda: self.run_id == run_id),
-            monotonic=self.clock.monotonic,
+            clock=self.clock,
         )
 
     def tail_events(self, batch: Sequence[Envelope]) -> None:

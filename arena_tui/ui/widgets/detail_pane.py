@@ -17,8 +17,8 @@ from textual.containers import VerticalScroll
 from textual.reactive import var
 from textual.widgets import Static
 
+from arena_tui.broker.clock import Clock, SystemClock
 from arena_tui.broker.models import Envelope
-from arena_tui.model.clock import Clock, SystemClock
 from arena_tui.model.detail import describe_row, facts, payload_text
 from arena_tui.model.rows import EventRow, Row
 

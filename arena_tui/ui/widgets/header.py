@@ -8,7 +8,7 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from arena_tui.model.clock import Clock, SystemClock
+from arena_tui.broker.clock import Clock, SystemClock
 from arena_tui.model.connection import Connection
 
 DOTS = {"good": "●", "wait": "●", "warn": "●", "bad": "●", "done": "✓"}

@@ -28,8 +28,8 @@ from textual.scroll_view import ScrollView
 from textual.scrollbar import ScrollDown, ScrollTo, ScrollUp
 from textual.strip import Strip
 
+from arena_tui.broker.clock import Clock, SystemClock
 from arena_tui.broker.models import Envelope
-from arena_tui.model.clock import Clock, SystemClock
 from arena_tui.model.layout import Layout, build_layout, settle_top, snap, step
 from arena_tui.model.log_view import Fetch, LogView
 from arena_tui.model.match import EventFilter, SearchPattern

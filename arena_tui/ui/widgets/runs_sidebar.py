@@ -26,9 +26,9 @@ from textual.reactive import var
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from arena_tui.broker.clock import Clock, SystemClock
 from arena_tui.broker.models import RunInfo, RunStatus
 from arena_tui.model.activity import SAMPLES, Activity
-from arena_tui.model.clock import Clock, SystemClock
 from arena_tui.model.runs import ICONS, RunList, age, badge
 from arena_tui.model.summary import short_id
 

@@ -11,7 +11,7 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from arena_tui.model.clock import Clock, SystemClock
+from arena_tui.broker.clock import Clock, SystemClock
 from arena_tui.model.connection import Connection
 from arena_tui.model.log_view import LogView
 from arena_tui.model.rate import RateMeter
@@ -73,8 +73,8 @@ class StatusBar(Widget):
             text.append(extra, style("status-bar--nav"))
         cursor = view.cursor_seq
         text.append(f" · seq {cursor:,} / {view.last_seq:,}" if cursor else " · seq – / –")
-        if view.first_available:
-            text.append(f" · first available {view.first_available:,}")
+        if view.available_from:
+            text.append(f" · first available {view.available_from:,}")
         text.append(f" · {self.rate.rate(now):,.0f} ev/s")
         lost = view.lost_count
         text.append(" · ")

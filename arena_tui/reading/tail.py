@@ -1,4 +1,4 @@
-"""Read one run in seq order, as events and notices, for ``arena-tui tail``.
+"""Read one run in seq order, as events and notices, for ``arena-tui tail`` and the export.
 
 ``tail_run`` is a thin view of ``broker.follow``: reconnects, resume, resets, overflow and holes
 are decided there (``follow`` when following, ``read_to_end`` for ``--no-follow``), and this
@@ -27,6 +27,7 @@ from arena_tui.broker.follow import (
     Following,
     FollowItem,
     Hole,
+    Notice,
     Overflow,
     Reconnected,
     Reconnecting,
@@ -36,7 +37,6 @@ from arena_tui.broker.follow import (
 from arena_tui.broker.follow import follow as follow_items
 from arena_tui.broker.models import Envelope, Seq
 from arena_tui.broker.protocol import EventBroker
-from arena_tui.model.records import Notice
 
 RETRY = Backoff()
 """``follow``'s default: 0.2 s doubling to 5 s, with jitter."""

@@ -1,0 +1,63 @@
+"""The range read a ``Fetch`` of the log view asks for, retried while the broker is unreachable.
+
+The view never does I/O: it says what it wants (``model.log.Fetch``: from where, which way, how
+many, or a turn to resolve first) and the app hands the want to ``fetch_page``. An unreachable
+broker is retried with ``follow``'s own ``Backoff`` (0.5 s doubling to 10 s, without jitter: a
+user is waiting and the countdown on screen should be exact), and every retry is reported
+first, so the screen can show "reconnecting (attempt N, next in N s)". Every other error
+propagates: a refused password (``BrokerAuthError``), an unknown run (``RunNotFoundError``), a
+turn that has not started (``TurnNotFound``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from arena_tui.broker.clock import Clock
+from arena_tui.broker.errors import BrokerAuthError, BrokerUnavailableError
+from arena_tui.broker.follow import Backoff
+from arena_tui.broker.models import ReadResult, Seq
+from arena_tui.broker.protocol import EventBroker
+from arena_tui.model.log_view import Fetch
+from arena_tui.reading.seek import find_turn
+
+FETCH_BACKOFF = Backoff(initial=0.5, maximum=10.0, jitter=0.0)
+"""The range reads' retry delays: 0.5 s, 1 s, 2 s, ... at most 10 s."""
+
+RetryHook = Callable[[int, float, BrokerUnavailableError], None]
+"""Told before each wait: the attempt that failed (1, 2, ...), the seconds to the next, why."""
+
+
+async def perform(broker: EventBroker, run_id: str, fetch: Fetch) -> tuple[ReadResult, Seq | None]:
+    """Do the read ``fetch`` asks for once; returns the result and the resolved target seq."""
+    target = fetch.target
+    from_seq = fetch.from_seq
+    if fetch.turn is not None:
+        target = await find_turn(broker, run_id, fetch.turn)
+        from_seq = target
+    result = await broker.read_range(run_id, from_seq, count=fetch.count, direction=fetch.direction)
+    return result, target
+
+
+async def fetch_page(
+    broker: EventBroker,
+    run_id: str,
+    fetch: Fetch,
+    *,
+    clock: Clock,
+    on_retry: RetryHook,
+    backoff: Backoff = FETCH_BACKOFF,
+) -> tuple[ReadResult, Seq | None]:
+    """``perform`` until the broker answers; see the module docstring for what propagates."""
+    delays = backoff.delays(clock.random)
+    attempt = 0
+    while True:
+        try:
+            return await perform(broker, run_id, fetch)
+        except BrokerAuthError:
+            raise
+        except BrokerUnavailableError as exc:
+            attempt += 1
+            delay = next(delays)
+            on_retry(attempt, delay, exc)
+            await clock.sleep(delay)
