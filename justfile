@@ -37,6 +37,10 @@ arena-broker-redis-env:
 demo:
     arena-tui demo
 
+# The app in a browser: one app per tab, on http://127.0.0.1:8000 (Ctrl-C stops them all).
+serve *ARGS:
+    arena-tui serve {{ARGS}}
+
 # The test suite (starts its own Redis server; never touches the one on 6379).
 test *ARGS:
     pytest {{ARGS}}

@@ -64,6 +64,8 @@ def _run(args: argparse.Namespace, env: Mapping[str, str]) -> int:
             print(line)
         return 0
     settings = Settings.from_mapping(env)
+    if args.command == "serve":
+        return _serve(settings, args)
     if args.command in (None, "demo"):
         return _run_app(settings, run_id=args.run, seq=args.seq, force_demo=args.command == "demo")
     if args.command == "produce" and args.max_len is not None:
@@ -187,6 +189,33 @@ def _run_app(settings: Settings, *, run_id: str | None, seq: int | None, force_d
     return asyncio.run(run())
 
 
+def _serve(settings: Settings, args: argparse.Namespace) -> int:
+    """The app in browser tabs: each tab runs ``python -m arena_tui`` with this environment."""
+    from arena_tui.broker.errors import url_display
+    from arena_tui.web import serve  # aiohttp and textual-serve are imported only here
+
+    app_args = [
+        *(["--run", args.run] if args.run else []),
+        *(["--seq", str(args.seq)] if args.seq is not None else []),
+    ]
+    redis_shown = (
+        url_display(settings.broker.redis_url) if settings.broker.backend == "redis" else None
+    )
+    warning = serve.exposure_warning(args.host, redis_shown)
+    if warning:
+        print(f"{PROG}: {warning}", file=sys.stderr)
+    try:
+        serve.serve(
+            serve.tab_command(sys.executable, app_args),
+            host=args.host,
+            port=args.port,
+            public_url=args.public_url or serve.default_public_url(args.host, args.port),
+        )
+    except serve.ServeError as exc:
+        return _fail(str(exc), os.environ)
+    return 0
+
+
 def _seed(value: int | None) -> int:
     return value if value is not None else secrets.randbits(32)
 
@@ -224,6 +253,13 @@ def _non_negative(text: str) -> int:
     value = int(text)
     if value < 0:
         raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
+    return value
+
+
+def _port(text: str) -> int:
+    value = int(text)
+    if not 0 < value < 65536:
+        raise argparse.ArgumentTypeError(f"must be a port number (1-65535), got {value}")
     return value
 
 
@@ -329,6 +365,23 @@ def build_parser() -> argparse.ArgumentParser:
         "--keep-open", action="store_true", help="leave the runs open (their :open sentinel stays)"
     )
     produce.add_argument("--seed", type=int, help="seed of the runs (default random)")
+
+    serve = sub.add_parser(
+        "serve",
+        help="the app in a browser: each tab runs its own app (textual-serve)",
+        description="Serve the app to browsers: every tab that opens the page runs its own "
+        "app, with this configuration (broker, .env, demo). Ctrl-C stops the server and every "
+        "tab's app. Loopback only by default: on another address anyone who can reach the "
+        "port can watch the runs.",
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
+    serve.add_argument("--port", type=_port, default=8000, help="port to listen on (8000)")
+    serve.add_argument(
+        "--public-url",
+        metavar="URL",
+        help="the address to print for browsers (default http://HOST:PORT, this machine's "
+        "name for 0.0.0.0)",
+    )
 
     smoke = sub.add_parser("smoke", help="publish a short run, read it back and check it")
     smoke.add_argument("--seed", type=int, help="seed of the run (default random)")
