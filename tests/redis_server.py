@@ -25,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
 
@@ -67,8 +68,11 @@ class RedisServer:
         password: str | None = None,
         port: int | None = None,
         binary: str | None = None,
+        extra_args: Sequence[str] = (),
     ) -> None:
         self.appendonly = appendonly
+        self.extra_args = list(extra_args)
+        """More ``redis-server`` arguments, e.g. ``--enable-debug-command local`` (the soak)."""
         self.password = password if password is not None else secrets.token_hex(12)
         self.port = port if port is not None else free_port()
         self.binary = binary or find_server_binary()
@@ -112,6 +116,7 @@ class RedisServer:
             "--appendonly", "yes" if self.appendonly else "no",
             "--logfile", str(self.log_path),
             "--daemonize", "no",
+            *self.extra_args,
         ]  # fmt: skip
         self._proc = subprocess.Popen(
             args,
