@@ -54,3 +54,7 @@ lint:
 # Benchmarks; they print a table (see README "Performance").
 bench *ARGS:
     python -m bench {{ARGS}}
+
+# Soak under chaos: faults from a seeded schedule, every seq checked (see README "Reliability").
+soak *ARGS:
+    python -m soak {{ARGS}}

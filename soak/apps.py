@@ -1,0 +1,291 @@
+"""Three real app instances in tmux, each doing what a person would, read back by the screen.
+
+The apps run on a private tmux server (``tmux -L <socket>``) started with an environment
+scrubbed of ``ARENA_*``/``REDIS_*``, in a directory whose ``.env`` holds the current password:
+that file is how the app gets its password, once, at start (``r`` reconnects with the same one).
+So when the soak rotates the password the apps are quit and started again on the run they
+showed, as an operator would; every start is logged with its pid, so RSS and fds are compared
+within one process's life.
+
+Roles: ``follow`` (120x40) follows a live run and now and then opens another from the runs
+sidebar; ``scrollback`` (80x24) sits paused, paging up and down through the log and jumping
+home; ``replay`` (160x48) replays a run at 10x (``p p``) and starts over when it ends.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from soak import procs
+from soak.cluster import Cluster, RunBook
+
+SCRIPT = str(Path(sys.executable).with_name("arena-tui"))
+PROBE_DIR = Path(__file__).resolve().parent / "probe"
+SIZES = {"follow": (120, 40), "scrollback": (80, 24), "replay": (160, 48)}
+STATUS = re.compile(r"seq ([\d,]+) / ([\d,]+)")
+HEADER_RUN = re.compile(r"── \S+ ([0-9a-f]{8})… ──")
+BAD_STATES = ("reconnecting", "auth failed", "not available")
+"""States no app may be in at the end (\"not available\": its run is not shown)."""
+
+
+@dataclass
+class Life:
+    """One app process: its pid, when it started, and why it ended."""
+
+    pid: int
+    started: float
+    run_id: str
+    ended: float | None = None
+    why: str = ""
+
+
+@dataclass
+class App:
+    role: str
+    tmux: Tmux
+    cluster: Cluster
+    book: RunBook
+    rng: random.Random
+    run_id: str | None = None
+    lives: list[Life] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    actions: int = 0
+    stuck_screens: list[dict[str, str]] = field(default_factory=list)
+
+    @property
+    def session(self) -> str:
+        return f"app-{self.role}"
+
+    @property
+    def pid(self) -> int | None:
+        with self.lock:
+            life = self.lives[-1] if self.lives else None
+            return life.pid if life is not None and life.ended is None else None
+
+    def launch(self, run_id: str) -> None:
+        width, height = SIZES[self.role]
+        command = f"exec {SCRIPT} --run {run_id}"
+        if self.role == "replay":
+            command += " --seq 1"
+        self.tmux.new_session(self.session, width, height, command, cwd=self.cluster.app_dir)
+        pid = self.tmux.pane_pid(self.session)
+        with self.lock:
+            self.run_id = run_id
+            self.lives.append(Life(pid, time.monotonic(), run_id))
+        self.wait_screen(lambda s: "seq " in s or "no events" in s, 20)
+        if self.role == "replay":
+            self.keys("p")
+            time.sleep(0.3)
+            self.keys("p")
+
+    def quit(self, why: str) -> None:
+        """``q``; an app still running 15 s later is a failure (its screen is kept)."""
+        pid = self.pid
+        before = self.screen()
+        self.keys("q")
+        pressed = time.monotonic()
+        while pid is not None and _alive(pid) and time.monotonic() < pressed + 15:
+            time.sleep(0.1)
+        if pid is not None and _alive(pid):
+            stacks = self.dump_stacks(pid)
+            spy = Path(sys.executable).with_name("py-spy")
+            if spy.exists():  # not a dependency: used when a developer installed it
+                done = subprocess.run(
+                    [str(spy), "dump", "--pid", str(pid)],
+                    capture_output=True,
+                    text=True,
+                    timeout=30,
+                    check=False,
+                )
+                stacks["py_spy"] = done.stdout + done.stderr
+            self.stuck_screens.append({"before_q": before, "after_q": self.screen(), **stacks})
+            os.kill(pid, 9)
+            why += " (killed: q did not quit in 15 s)"
+        else:
+            why += f" (quit in {time.monotonic() - pressed:.1f} s)"
+        self.tmux.kill_session(self.session)
+        with self.lock:
+            if self.lives and self.lives[-1].ended is None:
+                self.lives[-1].ended = time.monotonic()
+                self.lives[-1].why = why
+
+    def dump_stacks(self, pid: int) -> dict[str, str]:
+        """Ask the probe (``soak/probe``) for every thread's and task's stack."""
+        probe = Path(self.tmux.env["SOAK_PROBE_DIR"])
+        (probe / f"{pid}.dump").touch()
+        time.sleep(2.0)
+        found = {}
+        for suffix in ("stacks", "tasks"):
+            path = probe / f"{pid}.{suffix}"
+            found[suffix] = path.read_text() if path.exists() else "(none)"
+        return found
+
+    def restart(self, why: str) -> None:
+        """Quit and start again on the run shown, or on the newest open run if that one is
+        gone (wiped by a restart without persistence, or flushed)."""
+        run_id = self.shown_run() or self.run_id
+        if run_id is None or not self.cluster.exists(run_id):
+            fresh = sorted(self.book.open_runs(), key=lambda r: r.opened)
+            run_id = fresh[-1].run_id if fresh else run_id
+        self.quit(why)
+        assert run_id is not None
+        self.launch(run_id)
+
+    def keys(self, *keys: str) -> None:
+        self.tmux.send_keys(self.session, *keys)
+        self.actions += 1
+
+    def screen(self) -> str:
+        return self.tmux.capture(self.session)
+
+    def wait_screen(self, check: object, within: float) -> str:
+        deadline = time.monotonic() + within
+        screen = self.screen()
+        while not check(screen) and time.monotonic() < deadline:  # type: ignore[operator]
+            time.sleep(0.2)
+            screen = self.screen()
+        return screen
+
+    def shown_run(self) -> str | None:
+        """The run the header names (8 hex chars), resolved against the runs the book knows."""
+        found = HEADER_RUN.search(self.screen())
+        if not found:
+            return None
+        matches = [r.run_id for r in self.book.all_runs() if r.run_id.startswith(found[1])]
+        return matches[0] if len(matches) == 1 else None
+
+    # -- what a person does -----------------------------------------------------------------
+
+    def step(self) -> None:
+        """One action for this role (called every second or so)."""
+        roll = self.rng.random()
+        if self.role == "follow":
+            if roll < 0.04:
+                self.switch_run()
+            elif roll < 0.08:
+                self.keys("End")
+        elif self.role == "scrollback":
+            if roll < 0.03:
+                self.switch_run()
+            elif roll < 0.10:
+                self.keys("Home")
+            elif roll < 0.55:
+                self.keys(self.rng.choice(["Up", "PageUp", "PageUp", "Down", "PageDown", "k"]))
+        elif self.role == "replay":
+            screen = self.screen()
+            if roll < 0.02:
+                self.switch_run()
+                self.keys("Home")
+                self.keys("p")
+                self.keys("p")
+            elif "▶" not in screen and roll < 0.3:
+                self.keys("Home")
+                self.keys("p")
+                self.keys("p")
+
+    def switch_run(self) -> None:
+        """Open another run from the sidebar: tab to it, move, Enter, tab back to the log."""
+        self.keys("Tab")
+        self.keys(*(["Down"] * self.rng.randint(0, 4)))
+        self.keys("Enter")
+        self.keys("Tab")
+        if self.role == "follow":
+            self.keys("End")
+
+    def final_view(self) -> dict[str, object]:
+        """Stop replay/scrolling, follow the newest event, read the status bar back.
+
+        An app left on a run that no longer exists (wiped) first opens another one from the
+        sidebar, as a person would, so that there is something to compare with Redis."""
+        if self.role == "replay":
+            self.keys("space")
+        for attempt in range(6):
+            shown = self.shown_run()
+            if shown is not None and self.cluster.exists(shown):
+                break
+            self.keys("Tab", "Home", *(["Down"] * attempt), "Enter", "Tab")
+            time.sleep(2.0)
+        self.keys("End")
+        screen = self.wait_screen(lambda s: "FOLLOWING" in s or "finished" in s, 10)
+        time.sleep(1.5)
+        screen = self.screen()
+        status = screen.rstrip("\n").splitlines()[-1] if screen.strip() else ""
+        found = STATUS.search(screen)
+        return {
+            "role": self.role,
+            "run": self.shown_run(),
+            "status_line": status.strip(),
+            "cursor_seq": int(found[1].replace(",", "")) if found else None,
+            "newest_seq": int(found[2].replace(",", "")) if found else None,
+            "bad_state": next((b for b in BAD_STATES if b in status), None),
+        }
+
+
+def _alive(pid: int) -> bool:
+    """Running (a zombie waiting for tmux to reap it has exited)."""
+    return procs.alive(pid)
+
+
+class Tmux:
+    """A private tmux server: its own socket, started with a scrubbed environment."""
+
+    def __init__(self, socket: str, work: Path) -> None:
+        self.socket = socket
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith(("ARENA_", "REDIS_"))}
+        self.env["PYTHONPATH"] = str(PROBE_DIR)
+        self.env["SOAK_PROBE_DIR"] = str(work / "probe")
+        (work / "probe").mkdir(exist_ok=True)
+
+    def run(self, *args: str) -> str:
+        done = subprocess.run(
+            ["tmux", "-L", self.socket, *args],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=20,
+            check=False,
+        )
+        return done.stdout
+
+    def new_session(self, name: str, width: int, height: int, command: str, cwd: Path) -> None:
+        self.kill_session(name)
+        self.run(
+            "new-session",
+            "-d",
+            "-s",
+            name,
+            "-x",
+            str(width),
+            "-y",
+            str(height),
+            "-c",
+            str(cwd),
+            "-e",
+            f"PYTHONPATH={self.env['PYTHONPATH']}",
+            "-e",
+            f"SOAK_PROBE_DIR={self.env['SOAK_PROBE_DIR']}",
+            command,
+        )
+
+    def pane_pid(self, name: str) -> int:
+        return int(self.run("display-message", "-p", "-t", name, "#{pane_pid}").strip())
+
+    def send_keys(self, name: str, *keys: str) -> None:
+        self.run("send-keys", "-t", name, *keys)
+
+    def capture(self, name: str) -> str:
+        return self.run("capture-pane", "-p", "-t", name)
+
+    def kill_session(self, name: str) -> None:
+        self.run("kill-session", "-t", name)
+
+    def kill_server(self) -> None:
+        self.run("kill-server")
