@@ -29,7 +29,7 @@ from textual.app import App
 from textual.strip import Strip
 from textual.widget import Widget
 
-from arena_tui.model.log_view import LogView
+from arena_tui.model.log import LogView
 from arena_tui.model.rows import EventRow, Row
 
 

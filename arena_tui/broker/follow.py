@@ -40,7 +40,7 @@ the entry we would compare with, the reset cannot be told from an overflow; it s
 
 Holes are reported here (the CLI's ``gap`` records need them, a trailing one included: a last
 INCR without its XADD); a view that derives hole rows from the seqs itself, like
-``model.log_view``, may ignore ``Hole``. Cancelling the consuming task or ``aclose()`` on the
+``model.log``, may ignore ``Hole``. Cancelling the consuming task or ``aclose()`` on the
 iterator closes the underlying stream and its connection at once.
 
 ``read_to_end`` is the one-shot twin (``tail --no-follow``): the same cursor and items, up to the

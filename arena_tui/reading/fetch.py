@@ -18,7 +18,7 @@ from arena_tui.broker.errors import BrokerAuthError, BrokerUnavailableError
 from arena_tui.broker.follow import Backoff
 from arena_tui.broker.models import ReadResult, Seq
 from arena_tui.broker.protocol import EventBroker
-from arena_tui.model.log_view import Fetch
+from arena_tui.model.log import Fetch
 from arena_tui.reading.seek import find_turn
 
 FETCH_BACKOFF = Backoff(initial=0.5, maximum=10.0, jitter=0.0)

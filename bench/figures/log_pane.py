@@ -22,7 +22,7 @@ from textual.widget import Widget
 from textual.widgets import Log, RichLog
 
 from arena_tui.broker.models import Envelope
-from arena_tui.model.log_view import MAX_ROWS, LogView
+from arena_tui.model.log import MAX_ROWS, LogView
 from arena_tui.model.summary import summarize
 from arena_tui.ui.widgets.log_pane import LogPane
 from bench import data

@@ -13,7 +13,7 @@ from dataclasses import replace
 import pytest
 from view_helpers import RUN, env, envs, following, fulfil, opened_at, result, serve, shape
 
-from arena_tui.model.log_view import LogView, Purpose
+from arena_tui.model.log import LogView, Purpose
 from arena_tui.model.match import EventFilter
 from arena_tui.model.rows import GapRow
 from arena_tui.model.seek import EndTarget, RelativeTarget, SeqTarget, StartTarget, TurnTarget
@@ -259,8 +259,8 @@ def test_asking_for_a_trimmed_seq_jumps_with_a_gap_row_a_notice_and_a_count(
     assert shape(view.rows)[:2] == ["T1-4203", "4204"]
     assert view.cursor_seq == 4204
     assert view.top == 0, "the gap row is on screen above the cursor"
-    assert view.notice is not None
-    assert view.notice.text == JUMP
+    assert view.toast is not None
+    assert view.toast.text == JUMP
     assert view.lost_count == 4203
     assert view.available_from == 4204
 
@@ -270,8 +270,8 @@ def test_the_same_jump_twice_counts_lost_events_once() -> None:
     view = view.seek(SeqTarget(1))
     assert view.want is None, "the start is already in the window"
     assert view.lost_count == 4203
-    assert view.notice is not None
-    assert view.notice.id == 2, "but tells the user again"
+    assert view.toast is not None
+    assert view.toast.id == 2, "but tells the user again"
 
 
 def test_tail_falling_behind_appends_a_gap_and_follows_on() -> None:
@@ -280,15 +280,15 @@ def test_tail_falling_behind_appends_a_gap_and_follows_on() -> None:
     view = view.on_events(envs([301, 302]))
     assert shape(view.rows)[-3:] == ["T101-300", "301", "302"]
     assert (view.cursor_seq, view.lost_count, view.available_from) == (302, 200, 301)
-    assert view.notice is not None
-    assert view.notice.text == jump_text(101, 301)
+    assert view.toast is not None
+    assert view.toast.text == jump_text(101, 301)
 
 
 def test_tail_trim_while_detached_is_counted_and_shown_when_read() -> None:
     view = opened_at(10, range(1, 2000), page=100)
     view = view.on_trimmed(2000, 2500)
     assert view.lost_count == 500
-    assert view.notice is not None
+    assert view.toast is not None
     assert not any(isinstance(r, GapRow) for r in view.rows)
 
 
@@ -297,8 +297,8 @@ def test_reading_newer_rows_that_were_trimmed_meanwhile_shows_the_gap() -> None:
     view = serve(view, range(150, 2000))
     assert shape(view.rows)[99:102] == ["109", "T110-149", "150"]
     assert view.lost_count == 40
-    assert view.notice is not None
-    assert view.notice.text == jump_text(110, 150)
+    assert view.toast is not None
+    assert view.toast.text == jump_text(110, 150)
 
 
 def test_scrolling_up_into_trimmed_history_stops_at_the_gap() -> None:
@@ -318,8 +318,8 @@ def test_seeking_beyond_the_newest_lands_on_the_newest() -> None:
     view = following(range(1, 101)).seek(SeqTarget(5000))
     assert view.cursor_seq == 100
     assert not view.following
-    assert view.notice is not None
-    assert "not written yet" in view.notice.text
+    assert view.toast is not None
+    assert "not written yet" in view.toast.text
 
 
 # -- holes and marks ----------------------------------------------------------------------------
@@ -396,8 +396,8 @@ def test_a_turn_outside_the_window_is_resolved_by_a_read() -> None:
 def test_a_turn_not_started_yet_is_said_so() -> None:
     view = following(range(1, 41)).seek(TurnTarget(99))
     assert view.want is None
-    assert view.notice is not None
-    assert view.notice.text == "turn 99 has not started; the newest is 10"
+    assert view.toast is not None
+    assert view.toast.text == "turn 99 has not started; the newest is 10"
 
 
 # -- misc ---------------------------------------------------------------------------------------
@@ -425,8 +425,8 @@ def test_resize_keeps_the_cursor_on_screen() -> None:
 def test_a_stale_first_available_still_gives_one_notice_with_the_true_numbers() -> None:
     view = following(range(4300, 8413)).on_run_info(4204, 8412)  # the listing lags the broker
     view = serve(view.seek(SeqTarget(1)), range(4300, 8413))
-    assert view.notice is not None
-    assert (view.notice.id, view.notice.text) == (1, jump_text(1, 4300))
+    assert view.toast is not None
+    assert (view.toast.id, view.toast.text) == (1, jump_text(1, 4300))
     assert view.lost_count == 4299
 
 
@@ -434,15 +434,15 @@ def test_seeking_into_a_trimmed_gap_inside_the_window_lands_after_it() -> None:
     view = following(range(1, 101)).on_trimmed(101, 301).on_events(envs(range(301, 311)))
     view = view.seek(SeqTarget(150))
     assert view.cursor_seq == 301
-    assert view.notice is not None
-    assert view.notice.text == jump_text(150, 301)
+    assert view.toast is not None
+    assert view.toast.text == jump_text(150, 301)
 
 
 def test_next_turn_at_the_newest_says_so() -> None:
     view = following(range(1, 41)).seek(SeqTarget(38)).turn_step(1)
     assert view.cursor_seq == 38
-    assert view.notice is not None
-    assert view.notice.text == "no later turn yet"
+    assert view.toast is not None
+    assert view.toast.text == "no later turn yet"
 
 
 def test_turn_steps_follow_turn_starts_in_seq_order_with_interleaved_agents() -> None:

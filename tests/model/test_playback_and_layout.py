@@ -7,8 +7,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from view_helpers import following, opened_at, serve, shape
 
-from arena_tui.model.layout import Layout, build_layout, settle_top, snap, step
-from arena_tui.model.log_view import LogView
+from arena_tui.model.log import LogView
+from arena_tui.model.log.layout import Layout, build_layout
+from arena_tui.model.log.navigator import settle_top, snap, step
 from arena_tui.model.playback import MAX_GAP, MAX_STEPS, Playback, Speed
 from arena_tui.model.rows import EventRow, Row
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from arena_tui.broker.models import Envelope, Event, ReadResult
-from arena_tui.model.log_view import LogView
+from arena_tui.model.log import LogView
 from arena_tui.model.rows import EventRow, GapRow, MarkRow, Row
 
 RUN = "r1"

@@ -16,7 +16,7 @@ from arena_tui.broker.follow import Backoff
 from arena_tui.broker.inprocess import InProcessBroker
 from arena_tui.broker.models import Envelope, ReadResult, Seq
 from arena_tui.broker.redis import RedisStreamsBroker
-from arena_tui.model.log_view import Fetch, Purpose
+from arena_tui.model.log import Fetch, Purpose
 from arena_tui.reading.fetch import fetch_page, perform
 from arena_tui.reading.seek import TurnNotFound, find_turn
 from arena_tui.ui.broker_io import follow_run

@@ -14,7 +14,7 @@ the runs' activity), and runs their broker work in named, exclusive workers:
 The watch screen tells it what happens through a few hooks (``nav_run_opened``,
 ``nav_tail_started``, ``nav_live``, ``nav_runs_polled``, ``nav_view_changed``); the rules
 themselves live in the pure models (``model.search``, ``model.match``, ``model.playback``,
-``model.tally``, ``model.layout``).
+``model.tally``, ``model.log.layout``).
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ from arena_tui.broker.follow import Hole, Overflow
 from arena_tui.broker.models import Envelope, RunInfo, Seq
 from arena_tui.broker.protocol import EventBroker
 from arena_tui.model.activity import Activity
-from arena_tui.model.log_view import LogView
+from arena_tui.model.log import LogView
 from arena_tui.model.match import (
     FILTER_HELP,
     EventFilter,

@@ -41,7 +41,7 @@ from arena_tui.broker.models import Envelope, RunStatus, Seq
 from arena_tui.broker.protocol import EventBroker
 from arena_tui.config import Settings
 from arena_tui.model.connection import Connection, Phase
-from arena_tui.model.log_view import Fetch, LogView
+from arena_tui.model.log import Fetch, LogView
 from arena_tui.model.rate import RateMeter
 from arena_tui.model.runs import run_label
 from arena_tui.model.seek import Deferred, StartTarget, Target

@@ -1,20 +1,19 @@
 """The log pane: a line-API ``ScrollView`` that draws only the rows on screen.
 
-The pane holds a ``LogView`` (``arena_tui.model.log_view``) and renders it; every rule about
+The pane holds a ``LogView`` (``arena_tui.model.log``) and renders it; every rule about
 what the keys do lives in the model. The virtual height is the model's bounded window, so the
 cost of a frame is the number of visible lines, whatever the run's length (toolong's
 ``LogLines``, Textual's ``DataTable``; not ``RichLog``). When the model wants data it says so
 (``view.want``) and the pane posts ``FetchWanted``; the screen does the read and sets ``view``.
 
 A filter (``f``) or wrapped summaries (``w``) make display lines differ from the view's rows;
-the pane then draws through a ``Layout`` (``arena_tui.model.layout``): moves step over hidden
+the pane then draws through a ``Layout`` (``arena_tui.model.log.layout``): moves step over hidden
 rows and the pane keeps its own first display line. Without either, a line is a row and the
 view's ``top`` is the scroll position, as before.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import ClassVar
 
 from rich.segment import Segment
@@ -30,8 +29,9 @@ from textual.strip import Strip
 
 from arena_tui.broker.clock import Clock, SystemClock
 from arena_tui.broker.models import Envelope
-from arena_tui.model.layout import Layout, build_layout, settle_top, snap, step
-from arena_tui.model.log_view import Fetch, LogView
+from arena_tui.model.log import Fetch, LogView
+from arena_tui.model.log.layout import Layout, build_layout
+from arena_tui.model.log.navigator import settle_top, snap, step
 from arena_tui.model.match import EventFilter, SearchPattern
 from arena_tui.model.rows import EventRow, Row
 from arena_tui.model.seek import SeekTarget, StartTarget
@@ -114,7 +114,7 @@ class LogPane(ScrollView, can_focus=True):
         self.clock = clock or SystemClock()
         self._summaries: LRUCache[tuple[str, int], str] = LRUCache(4096)
         self._posted_fetch = 0
-        self._shown_notice = 0
+        self._shown_toast = 0
         self._force_context = False
         self._styles: RowStyles | None = None
         self.options = RowOptions()
@@ -134,10 +134,10 @@ class LogPane(ScrollView, can_focus=True):
         self.view = view
 
     def start(self, view: LogView) -> None:
-        """Show a freshly opened view: its requests and notices are numbered from scratch."""
+        """Show a freshly opened view: its requests and toasts are numbered from scratch."""
         self._posted_fetch = 0
-        self._shown_notice = 0
-        self.view = replace(view, count_filter=self.filter)
+        self._shown_toast = 0
+        self.view = view.with_filter(self.filter)
 
     def watch_view(self, old: LogView, new: LogView) -> None:
         if old.run_id != new.run_id:
@@ -146,10 +146,10 @@ class LogPane(ScrollView, can_focus=True):
         if want is not None and want.id != self._posted_fetch:
             self._posted_fetch = want.id
             self.post_message(self.FetchWanted(new.run_id, want))
-        notice = new.notice
-        if notice is not None and notice.id != self._shown_notice:
-            self._shown_notice = notice.id
-            self.notify(notice.text, severity=notice.severity, timeout=8)  # type: ignore[arg-type]
+        toast = new.toast
+        if toast is not None and toast.id != self._shown_toast:
+            self._shown_toast = toast.id
+            self.notify(toast.text, severity=toast.severity, timeout=8)  # type: ignore[arg-type]
         layout = self._relayout(new)
         if self.filter.active and not new.following and new.want is None:
             snapped = snap(new, layout, self._direction)
@@ -169,7 +169,7 @@ class LogPane(ScrollView, can_focus=True):
 
     def set_filter(self, flt: EventFilter) -> None:
         self.filter = flt
-        self.view = replace(self.view, count_filter=flt)  # "+N new" counts what it shows
+        self.view = self.view.with_filter(flt)  # "+N new" counts what it shows
         self._redraw()
 
     def set_options(self, options: RowOptions) -> None:

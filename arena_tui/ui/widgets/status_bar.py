@@ -13,7 +13,7 @@ from textual.widget import Widget
 
 from arena_tui.broker.clock import Clock, SystemClock
 from arena_tui.model.connection import Connection
-from arena_tui.model.log_view import LogView
+from arena_tui.model.log import LogView
 from arena_tui.model.rate import RateMeter
 
 
