@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 
 from arena_tui.broker import BrokerConfigError
@@ -89,13 +86,3 @@ def test_bad_max_len(value: str) -> None:
 def test_bad_redis_url_is_a_config_error(url: str) -> None:
     with pytest.raises(BrokerConfigError, match="REDIS_URL"):
         RedisStreamsBroker(url)
-
-
-def test_inprocess_path_never_imports_redis() -> None:
-    code = (
-        "import sys; from arena_tui.broker.factory import make_broker; "
-        "make_broker(env={}); "
-        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('redis', 'textual', 'rich')))"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
