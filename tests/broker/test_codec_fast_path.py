@@ -7,12 +7,14 @@ decode to the same envelope as the tolerant path alone makes of it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta, timezone
 
+import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from arena_tui.broker import Event
+from arena_tui.broker import Envelope, Event, codec
 from arena_tui.broker.codec import (
     _decode_clean,
     _decode_tolerant,
@@ -79,6 +81,14 @@ def test_fast_path_decodes_as_the_tolerant_path(
         assert not expected.problems
 
 
-def test_a_clean_entry_takes_the_fast_path() -> None:
+def test_a_clean_entry_takes_the_fast_path(monkeypatch: pytest.MonkeyPatch) -> None:
     fields = encode_event(Event("r1", "a1", 4, "metric", {"name": "x", "value": 1.5}, TS))
-    assert _decode_clean(b"7-0", fields) == _decode_tolerant(b"7-0", fields)
+    expected = _decode_tolerant(b"7-0", fields)
+
+    def tolerant_path(raw_id: bytes | str, fields: Mapping[bytes, bytes]) -> Envelope:
+        raise AssertionError(f"a clean entry took the tolerant path: {raw_id!r}")
+
+    monkeypatch.setattr(codec, "_decode_tolerant", tolerant_path)
+    assert decode_entry(b"7-0", fields) == expected
+    with pytest.raises(AssertionError, match="tolerant path"):  # and a broken one does not
+        decode_entry(b"7-0", {**fields, b"t": b"x"})
