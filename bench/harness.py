@@ -1,6 +1,6 @@
 """The shared bench context: one private Redis server, sizes, repeats and interleaving.
 
-``Bench`` owns the ``RedisServer`` (``tests/redis_server.py``, started on a free port with a
+``Bench`` owns the ``RedisServer`` (``tests/support/redis_server.py``, started on a free port with a
 random password, never the machine's 6379) and hands every figure a fresh key prefix, so
 figures never see each other's runs. ``interleave`` runs a figure and its baseline one after
 the other, alternating which goes first, so that machine noise (the box is shared) hits both.
@@ -19,10 +19,10 @@ from arena_tui.broker.redis import RedisStreamsBroker
 from bench.report import Metrics
 
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT / "tests") not in sys.path:
-    sys.path.insert(0, str(ROOT / "tests"))
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
 
-from redis_server import RedisServer  # type: ignore[import-not-found]  # noqa: E402
+from tests.support.redis_server import RedisServer  # noqa: E402
 
 __all__ = ["ROOT", "Bench", "RedisServer", "interleave"]
 

@@ -1,29 +1,33 @@
 """Fixtures shared by every test layer: a private Redis server and brokers on both backends.
 
-``redis_server`` is one real server per test session (see ``redis_server.py``; never the
-machine's own Redis on 6379). ``key_prefix`` gives each test its own keyspace on it, so tests
-need no cleanup between them. ``broker`` runs a test once per backend: the contract suite in
+``redis_server`` is one real server per test session (``tests/support/redis_server.py``; never
+the machine's own Redis on 6379). ``key_prefix`` gives each test its own keyspace on it, so
+tests need no cleanup between them: every test that neither kills, restarts, reconfigures nor
+floods a server uses it (``raw`` and ``redis_env`` too). A test that does any of those starts
+its own ``RedisServer`` instead. ``broker`` runs a test once per backend: the contract suite in
 ``tests/broker`` is written once and must pass on both.
 """
 
 from __future__ import annotations
 
 import secrets
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 
 import pytest
-from redis_server import RedisServer
+import redis
 
 from arena_tui.broker import EventBroker
 from arena_tui.broker.inprocess import InProcessBroker
 from arena_tui.broker.redis import RedisStreamsBroker
+from tests.support.brokers import BrokerFactory
+from tests.support.cli import Cli, make_cli, redis_env_for
+from tests.support.redis_server import RedisServer
 
 BACKENDS = [
     pytest.param("inprocess", id="inprocess"),
     pytest.param("redis", id="redis", marks=pytest.mark.redis),
 ]
-
-BrokerFactory = Callable[..., EventBroker]
 
 
 @pytest.fixture(scope="session")
@@ -35,6 +39,26 @@ def redis_server() -> Iterator[RedisServer]:
 @pytest.fixture
 def key_prefix() -> str:
     return f"test:{secrets.token_hex(4)}"
+
+
+@pytest.fixture
+def raw(redis_server: RedisServer) -> Iterator[redis.Redis]:
+    """A plain redis-py client on the session server (bytes replies), for wire writes/checks."""
+    client = redis_server.client()
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def redis_env(redis_server: RedisServer, key_prefix: str) -> dict[str, str]:
+    """The variables that point the console script at the session server and this test's keys."""
+    return redis_env_for(redis_server, key_prefix)
+
+
+@pytest.fixture
+def cli(tmp_path: Path) -> Cli:
+    """The real console script, run in the test's temporary directory (``support.cli``)."""
+    return make_cli(tmp_path)
 
 
 @pytest.fixture(params=BACKENDS)

@@ -8,7 +8,7 @@ broker itself reports as its first available seq, and the tests assert the contr
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Sequence
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -23,23 +23,16 @@ from arena_tui.broker import (
     RunNotFoundError,
     RunStatus,
 )
-
-BrokerFactory = Callable[..., EventBroker]
-"""The ``broker_factory`` fixture of tests/conftest.py (a conftest is not importable by name)."""
+from tests.support.brokers import BrokerFactory
+from tests.support.events import T0, counted
 
 WAIT = 5.0
 """Upper bound for anything that should happen promptly; tests never wait for it to pass."""
 
 
 def ev(run_id: str, i: int, *, kind: str = "metric", ts: datetime | None = None) -> Event:
-    return Event(
-        run_id=run_id,
-        agent_id="9c1e" if kind != "fork" else "",
-        t=1 + i // 4,
-        kind=kind,
-        payload={"name": "cost_usd", "value": i / 1000, "note": "ünïcode ✓"},
-        ts=ts or datetime(2026, 6, 7, 12, 0, 0, i % 1_000_000, tzinfo=UTC),
-    )
+    """``counted`` event ``i``, stamped ``i`` µs after ``T0`` unless ``ts`` is given."""
+    return counted(run_id, i, kind=kind, ts=ts or T0 + timedelta(microseconds=i % 1_000_000))
 
 
 async def collect(stream: AsyncIterator[Envelope]) -> list[Envelope]:
@@ -230,6 +223,7 @@ async def test_overflow_mid_tail_reports_the_exact_head(broker_factory: BrokerFa
     with pytest.raises(BrokerOverflowError) as caught:
         await asyncio.wait_for(anext(stream), WAIT)
     assert (caught.value.requested_seq, caught.value.available_from) == (6, head)
+    assert isinstance(stream, AsyncGenerator)
     await stream.aclose()
 
 
@@ -415,6 +409,7 @@ async def test_cancelled_streams_leave_the_broker_usable(broker: EventBroker) ->
 
     stream = broker.stream("r1")
     assert (await anext(stream)).seq == 1
+    assert isinstance(stream, AsyncGenerator)
     await stream.aclose()
     assert await broker.publish("r1", ev("r1", 3)) == 4
     assert [info.last_seq for info in await broker.list_runs()] == [4]

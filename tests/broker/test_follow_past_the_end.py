@@ -10,8 +10,9 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncGenerator
 
-from arena_tui.broker import Event, EventBroker
+from arena_tui.broker import EventBroker
 from arena_tui.broker.follow import Backoff, Finished, Following, FollowItem, follow, read_to_end
+from tests.support.events import counted
 
 FAST = Backoff(initial=0.01, maximum=0.05)
 
@@ -23,9 +24,7 @@ async def _items(source: AsyncGenerator[FollowItem, None]) -> list[FollowItem]:
 
 async def _finished_run(broker: EventBroker, run_id: str, n: int) -> None:
     await broker.open_run(run_id)
-    await broker.publish_many(
-        run_id, [Event(run_id, "a", 1 + i // 4, "metric", {"i": i}, None) for i in range(n)]
-    )
+    await broker.publish_many(run_id, [counted(run_id, i) for i in range(n)])
     await broker.close_run(run_id)
 
 

@@ -7,27 +7,20 @@ producer wrote (no ``ts``, a ``ts`` that is not UTF-8, a field given twice, fore
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
 import pytest
 import redis
-from redis_server import RedisServer
 
 from arena_tui.broker import RunStatus
 from arena_tui.broker.redis import RedisStreamsBroker
 from arena_tui.broker.redis.listing import LIST_CHUNK
+from tests.support.redis_server import RedisServer
 
 pytestmark = pytest.mark.redis
 
 TS = datetime(2026, 6, 7, 12, 0, 0, 123456, tzinfo=UTC)
-
-
-@pytest.fixture
-def raw(redis_server: RedisServer) -> Iterator[redis.Redis]:
-    client = redis_server.client()
-    yield client
-    client.close()
 
 
 @pytest.fixture
@@ -70,7 +63,8 @@ async def test_foreign_entries_are_summarised_tolerantly(
 
     raw.xadd(events("no_ts"), {"r": "no_ts", "k": "metric"}, id="4-0")
     raw.xadd(events("bad_ts"), {"ts": b"\xff2026"}, id="2-0")
-    raw.execute_command("XADD", events("twice"), "3-0", "ts", "junk", "ts", TS.isoformat())
+    twice = ("XADD", events("twice"), "3-0", "ts", "junk", "ts", TS.isoformat())
+    raw.execute_command(*twice)  # type: ignore[no-untyped-call]
     raw.xadd(events("foreign_ids"), {"ts": TS.isoformat()}, id="7-0")
     raw.xadd(events("foreign_ids"), {"ts": TS.isoformat()}, id="7-3")
     raw.xadd(events("only_head"), {"x": "y"}, id="1-0")

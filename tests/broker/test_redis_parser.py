@@ -10,9 +10,9 @@ from __future__ import annotations
 import pytest
 from redis._parsers import _AsyncHiredisParser
 from redis.asyncio.connection import Connection
-from redis_server import RedisServer
 
 from arena_tui.broker.redis import RedisStreamsBroker
+from tests.support.redis_server import RedisServer
 
 pytestmark = pytest.mark.redis
 
@@ -22,7 +22,7 @@ async def test_replies_are_parsed_by_hiredis(redis_server: RedisServer, key_pref
     try:
         await broker.open_run("r1")
         pool = broker._client.connection_pool
-        connection = await pool.get_connection()
+        connection = await pool.get_connection()  # type: ignore[no-untyped-call]
         try:
             assert isinstance(connection, Connection)
             assert isinstance(connection._parser, _AsyncHiredisParser)

@@ -7,17 +7,16 @@ The raw client here is plain redis-py, so these tests compare our broker with th
 from __future__ import annotations
 
 import asyncio
-import json
 import sys
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncGenerator, AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import pytest
 import redis
-from redis_server import RedisServer, free_port
 
 from arena_tui.broker import (
     KNOWN_KINDS,
@@ -29,18 +28,13 @@ from arena_tui.broker import (
     RunMeta,
 )
 from arena_tui.broker.redis import RedisStreamsBroker
+from tests.support.redis_server import RedisServer, free_port
+from tests.support.wire import WireWriter
 
 pytestmark = pytest.mark.redis
 
 WAIT = 5.0
 TS = datetime(2026, 6, 7, 12, 0, 0, 123456, tzinfo=UTC)
-
-
-@pytest.fixture
-def raw(redis_server: RedisServer) -> Iterator[redis.Redis]:
-    client = redis_server.client()
-    yield client
-    client.close()
 
 
 @pytest.fixture
@@ -76,7 +70,7 @@ async def test_publish_writes_the_arenas_bytes(
     await broker.publish_many(
         "r1", [Event("r1", "", 41, "fork", {"parent_run_id": "p", "parent_t": 3}, TS)] * 2
     )
-    entries = raw.xrange(f"{base}:events")
+    entries: Any = raw.xrange(f"{base}:events")
     assert [entry_id for entry_id, _ in entries] == [b"1-0", b"2-0", b"3-0"]
     assert list(entries[0][1].items()) == [
         (b"r", b"r1"),
@@ -119,17 +113,6 @@ PAYLOADS: dict[str, dict[str, object]] = {
 }
 
 
-def arena_publish(raw: redis.Redis, prefix: str, run_id: str, kind: str, t: int) -> int:
-    """The arena's producer, by hand from the wire format: INCR, then XADD (two round trips)."""
-    seq = int(raw.incr(f"{prefix}:run:{run_id}:seq"))
-    payload = json.dumps({"kind": kind, **PAYLOADS[kind]}, separators=(",", ":"))
-    agent = "" if kind in ("fork", "world_mutation") else "a1b2c3d4" * 4
-    fields = {"r": run_id, "a": agent, "t": str(t), "k": kind, "p": payload}
-    fields |= {"ts": TS.isoformat(), "v": "1"}
-    raw.xadd(f"{prefix}:run:{run_id}:events", fields, id=f"{seq}-0", maxlen=10_000)
-    return seq
-
-
 @pytest.mark.parametrize(
     ("sentinel", "label"),
     [(b'{"label": "race", "started_at": "2026-06-07T12:00:00+00:00"}', "race"), (b"1", None)],
@@ -141,13 +124,16 @@ async def test_reads_an_independent_producer_with_holes(
     sentinel: bytes,
     label: str | None,
 ) -> None:
-    raw.set(f"{key_prefix}:run:ext:open", sentinel, ex=21_600)
+    producer = WireWriter(raw, key_prefix, "ext")
+    producer.open(sentinel=sentinel)
     written: dict[int, str] = {}
     for i, kind in enumerate(KNOWN_KINDS * 2):
-        written[arena_publish(raw, key_prefix, "ext", kind, t=1 + i // 4)] = kind
+        agent = "" if kind in ("fork", "world_mutation") else "a1b2c3d4" * 4
+        seq = producer.publish(kind, PAYLOADS[kind], t=1 + i // 4, agent=agent, ts=TS)
+        written[seq] = kind
         if i in (4, 11):  # a producer that crashed between INCR and XADD
-            raw.incr(f"{key_prefix}:run:ext:seq")
-    raw.delete(f"{key_prefix}:run:ext:open")
+            producer.hole()
+    producer.close()
 
     got = await collect(broker, "ext")
     assert [e.seq for e in got] == sorted(written)
@@ -170,11 +156,10 @@ async def test_reads_an_independent_producer_with_holes(
 async def test_overflow_of_an_independent_producer_matches_the_servers_head(
     broker: RedisStreamsBroker, raw: redis.Redis, key_prefix: str
 ) -> None:
-    key = f"{key_prefix}:run:ext:events"
+    producer = WireWriter(raw, key_prefix, "ext", maxlen=100)
     for _ in range(350):
-        seq = raw.incr(f"{key_prefix}:run:ext:seq")
-        raw.xadd(key, {"r": "ext", "k": "metric"}, id=f"{seq}-0", maxlen=100, approximate=True)
-    head = int(raw.xrange(key, "-", "+", count=1)[0][0].split(b"-")[0])
+        producer.write(producer.hole(), {b"r": b"ext", b"k": b"metric"})  # a foreign, terse entry
+    head = producer.first_retained()
     assert head > 1
     with pytest.raises(BrokerOverflowError) as caught:
         await collect(broker, "ext", from_seq=1)
@@ -377,6 +362,7 @@ async def test_cancelled_streams_do_not_leak_connections(
             task.cancel()
             with pytest.raises(asyncio.CancelledError):
                 await task
+        assert isinstance(stream, AsyncGenerator)
         await stream.aclose()
     assert await wait_for_count(raw, baseline) <= baseline
     assert await broker.publish("r1", Event("r1", "a", 1, "metric", {}, TS)) == 2

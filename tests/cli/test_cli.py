@@ -5,15 +5,14 @@ from __future__ import annotations
 import json
 import shlex
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from cli_helpers import Cli
 
 from arena_tui import __version__
 from arena_tui.broker.factory import BrokerSettings
 from arena_tui.cli import mask_secrets
+from tests.support.cli import Cli
 
 
 def _one_error_line(result: subprocess.CompletedProcess[str]) -> str:
@@ -146,14 +145,3 @@ def test_mask_secrets_hides_the_password_plain_and_url_quoted() -> None:
     env = {"REDIS_PASSWORD": "s3cr/t", "REDIS_URL": "redis://user:hunter%232@h:1/0"}
     message = "bad s3cr/t and s3cr%2Ft and hunter#2 and hunter%232"
     assert mask_secrets(message, env) == "bad *** and *** and *** and ***"
-
-
-def test_headless_modules_do_not_import_textual() -> None:
-    code = (
-        "import sys, arena_tui.cli, arena_tui.headless.commands, arena_tui.arena.demo; "
-        "print(sorted(m for m in sys.modules if m.split('.')[0] in {'textual', 'rich'}))"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
-    assert result.stdout.strip() == "[]"

@@ -7,12 +7,13 @@ import json
 from typing import Any
 
 import pytest
-from cli_helpers import Cli
 
 from arena_tui.broker.inprocess import InProcessBroker
-from arena_tui.broker.models import Event, RunMeta
+from arena_tui.broker.models import RunMeta
 from arena_tui.headless import commands
 from arena_tui.model.match import EventFilter, parse_search
+from tests.support.cli import Cli
+from tests.support.events import event
 
 AGENTS = ("9c1e5f0a", "3e7d0b11")
 
@@ -22,13 +23,11 @@ async def _run(n: int = 20, *, max_len: int = 10_000) -> InProcessBroker:
     await broker.open_run("r1", RunMeta(label="race"))
     kinds = ("turn_start", "llm_response", "action", "metric")
     events = [
-        Event(
-            "r1",
-            AGENTS[(i // 4) % 2],
-            i // 4 + 1,
-            kinds[i % 4],
-            {"note": "houses first" if i % 8 == 1 else "wood"},
-            None,
+        event(
+            kind=kinds[i % 4],
+            t=i // 4 + 1,
+            agent=AGENTS[(i // 4) % 2],
+            payload={"note": "houses first" if i % 8 == 1 else "wood"},
         )
         for i in range(n)
     ]

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import json
-import queue
 import signal
-import subprocess
-import threading
-from typing import IO, Any
+from typing import Any
 
 import pytest
-from cli_helpers import SCRIPT, Cli, cli_env
-from raw_producer import RawProducer
-from redis_server import RedisServer, free_port
+import redis
+
+from tests.support.cli import Cli, CliProc, redis_env_for
+from tests.support.redis_server import RedisServer, free_port
+from tests.support.wire import WireWriter
 
 pytestmark = pytest.mark.redis
 
@@ -28,21 +27,11 @@ RUN_FIELDS = {
 }
 
 
-@pytest.fixture
-def env(redis_server: RedisServer, key_prefix: str) -> dict[str, str]:
-    return {
-        "ARENA_BROKER_BACKEND": "redis",
-        "REDIS_PASSWORD": redis_server.password,
-        "REDIS_URL": redis_server.url,
-        "ARENA_KEY_PREFIX": key_prefix,
-    }
-
-
 def _jsonl(text: str) -> list[dict[str, Any]]:
     return [json.loads(line) for line in text.splitlines()]
 
 
-def _check_events(records: list[dict[str, Any]], producer: RawProducer) -> None:
+def _check_events(records: list[dict[str, Any]], producer: WireWriter) -> None:
     for rec in records:
         if rec["type"] == "event":
             sent = producer.sent[rec["seq"]]
@@ -51,9 +40,9 @@ def _check_events(records: list[dict[str, Any]], producer: RawProducer) -> None:
 
 
 def test_tail_jsonl_reads_an_independent_producer_with_exact_overflow_and_hole(
-    cli: Cli, env: dict[str, str], redis_server: RedisServer, key_prefix: str
+    cli: Cli, redis_env: dict[str, str], raw: redis.Redis, key_prefix: str
 ) -> None:
-    producer = RawProducer(redis_server.client(), key_prefix, "feed0001", maxlen=100)
+    producer = WireWriter(raw, key_prefix, "feed0001", maxlen=100)
     producer.open()
     producer.publish_turns(948)
     hole = producer.hole()
@@ -64,7 +53,7 @@ def test_tail_jsonl_reads_an_independent_producer_with_exact_overflow_and_hole(
     head = producer.first_retained()
     assert 800 < head < hole
 
-    result = cli("tail", "feed0001", "--jsonl", "--no-follow", env=env)
+    result = cli("tail", "feed0001", "--jsonl", "--no-follow", env=redis_env)
     assert result.returncode == 0, result.stderr
     records = _jsonl(result.stdout)
     assert records[0] == {
@@ -90,7 +79,7 @@ def test_tail_jsonl_reads_an_independent_producer_with_exact_overflow_and_hole(
     assert by_seq[broken]["problems"]
     assert "problems" not in by_seq[unknown]
 
-    human = cli("tail", "feed0001", "--no-follow", "--from-seq", str(hole - 1), env=env)
+    human = cli("tail", "feed0001", "--no-follow", "--from-seq", str(hole - 1), env=redis_env)
     assert human.returncode == 0, human.stderr
     assert f"seq {hole:,} missing" in human.stdout
     assert "run finished at seq 1,000" in human.stdout
@@ -98,42 +87,42 @@ def test_tail_jsonl_reads_an_independent_producer_with_exact_overflow_and_hole(
 
 
 def test_no_follow_on_an_open_run_stops_at_the_newest_event_without_finishing(
-    cli: Cli, env: dict[str, str], redis_server: RedisServer, key_prefix: str
+    cli: Cli, redis_env: dict[str, str], raw: redis.Redis, key_prefix: str
 ) -> None:
-    producer = RawProducer(redis_server.client(), key_prefix, "open0001", maxlen=10_000)
+    producer = WireWriter(raw, key_prefix, "open0001", maxlen=10_000)
     producer.open()
     producer.publish_turns(12)
-    records = _jsonl(cli("tail", "open0001", "--jsonl", "--no-follow", env=env).stdout)
+    records = _jsonl(cli("tail", "open0001", "--jsonl", "--no-follow", env=redis_env).stdout)
     assert [r["seq"] for r in records] == list(range(1, 13))
     _check_events(records, producer)
     records = _jsonl(
-        cli("tail", "open0001", "--jsonl", "--no-follow", "--from-seq", "10", env=env).stdout
+        cli("tail", "open0001", "--jsonl", "--no-follow", "--from-seq", "10", env=redis_env).stdout
     )
     assert [r["seq"] for r in records] == [10, 11, 12]
 
 
 @pytest.mark.parametrize("mode", [(), ("--no-follow",)], ids=["follow", "no-follow"])
 def test_tail_from_past_the_end_of_a_finished_run_says_its_real_last_seq(
-    cli: Cli, env: dict[str, str], redis_server: RedisServer, key_prefix: str, mode: tuple[str]
+    cli: Cli, redis_env: dict[str, str], raw: redis.Redis, key_prefix: str, mode: tuple[str]
 ) -> None:
-    producer = RawProducer(redis_server.client(), key_prefix, "past0001", maxlen=10_000)
+    producer = WireWriter(raw, key_prefix, "past0001", maxlen=10_000)
     producer.open()
     producer.publish_turns(977)
     producer.close()
-    result = cli("tail", "past0001", "--from-seq", "5000", "--jsonl", *mode, env=env)
+    result = cli("tail", "past0001", "--from-seq", "5000", "--jsonl", *mode, env=redis_env)
     assert result.returncode == 0, result.stderr
     assert _jsonl(result.stdout) == [{"type": "finished", "run_id": "past0001", "last_seq": 977}]
-    human = cli("tail", "past0001", "--from-seq", "5000", *mode, env=env)
+    human = cli("tail", "past0001", "--from-seq", "5000", *mode, env=redis_env)
     assert human.stdout == "┄┄ run finished at seq 977 ┄┄\n"
 
 
 def test_tail_follows_a_live_run_until_it_finishes(
-    env: dict[str, str], redis_server: RedisServer, key_prefix: str
+    redis_env: dict[str, str], raw: redis.Redis, key_prefix: str
 ) -> None:
-    producer = RawProducer(redis_server.client(), key_prefix, "live0001", maxlen=10_000)
+    producer = WireWriter(raw, key_prefix, "live0001", maxlen=10_000)
     producer.open()
     producer.publish_turns(8)
-    with _Proc("tail", "live0001", "--jsonl", env=env) as tail:
+    with CliProc("tail", "live0001", "--jsonl", env=redis_env) as tail:
         assert [tail.record()["seq"] for _ in range(8)] == list(range(1, 9))
         producer.publish_turns(8)
         producer.close()
@@ -147,20 +136,16 @@ def test_tail_reconnects_after_redis_restarts_without_duplicates_or_losses(
     key_prefix: str,
 ) -> None:
     with RedisServer(appendonly=True) as server:
-        env = {
-            "ARENA_BROKER_BACKEND": "redis",
-            "REDIS_URL": server.url,
-            "ARENA_KEY_PREFIX": key_prefix,
-        }
-        producer = RawProducer(server.client(), key_prefix, "flaky001", maxlen=10_000)
+        env = redis_env_for(server, key_prefix)
+        producer = WireWriter(server.client(), key_prefix, "flaky001", maxlen=10_000)
         producer.open()
         producer.publish_turns(6)
-        with _Proc("tail", "flaky001", "--jsonl", env=env) as tail:
+        with CliProc("tail", "flaky001", "--jsonl", env=env) as tail:
             assert [tail.record()["seq"] for _ in range(6)] == list(range(1, 7))
             server.kill()
             assert "retrying in" in tail.error_line()
             server.start()
-            producer = RawProducer(server.client(), key_prefix, "flaky001", maxlen=10_000)
+            producer = WireWriter(server.client(), key_prefix, "flaky001", maxlen=10_000)
             producer.publish_turns(6)
             producer.close()
             notice = tail.record()
@@ -174,12 +159,12 @@ def test_tail_reconnects_after_redis_restarts_without_duplicates_or_losses(
 
 
 def test_ctrl_c_ends_a_follow_quietly_with_130(
-    env: dict[str, str], redis_server: RedisServer, key_prefix: str
+    redis_env: dict[str, str], raw: redis.Redis, key_prefix: str
 ) -> None:
-    producer = RawProducer(redis_server.client(), key_prefix, "sigint01", maxlen=10_000)
+    producer = WireWriter(raw, key_prefix, "sigint01", maxlen=10_000)
     producer.open()
     producer.publish_turns(2)
-    with _Proc("tail", "sigint01", env=env) as tail:
+    with CliProc("tail", "sigint01", env=redis_env) as tail:
         tail.line()
         tail.line()
         tail.proc.send_signal(signal.SIGINT)
@@ -187,7 +172,7 @@ def test_ctrl_c_ends_a_follow_quietly_with_130(
     assert tail.errors() == []
 
 
-def test_produce_then_runs_and_tail_read_it_back(cli: Cli, env: dict[str, str]) -> None:
+def test_produce_then_runs_and_tail_read_it_back(cli: Cli, redis_env: dict[str, str]) -> None:
     produced = cli(
         "produce",
         "--runs",
@@ -200,14 +185,14 @@ def test_produce_then_runs_and_tail_read_it_back(cli: Cli, env: dict[str, str]) 
         "5",
         "--label",
         "rank",
-        env=env,
+        env=redis_env,
     )
     assert produced.returncode == 0, produced.stderr
     ids = produced.stdout.split()
     assert len(ids) == 2
     assert all(len(run_id) == 32 for run_id in ids)
 
-    listed = cli("runs", "--json", env=env)
+    listed = cli("runs", "--json", env=redis_env)
     assert listed.returncode == 0, listed.stderr
     runs = json.loads(listed.stdout)
     assert sorted(r["run_id"] for r in runs) == sorted(ids)
@@ -216,27 +201,27 @@ def test_produce_then_runs_and_tail_read_it_back(cli: Cli, env: dict[str, str]) 
         assert run["status"] in {"open", "finished"}  # closed; "open" while its events are recent
         assert run["first_seq"] == 1
         assert run["n_events"] == run["last_seq"] > 0
-    table = cli("runs", env=env).stdout
+    table = cli("runs", env=redis_env).stdout
     assert all(run_id in table for run_id in ids)
 
-    records = _jsonl(cli("tail", ids[0], "--jsonl", env=env).stdout)
+    records = _jsonl(cli("tail", ids[0], "--jsonl", env=redis_env).stdout)
     n = next(r["n_events"] for r in runs if r["run_id"] == ids[0])
     assert [r["seq"] for r in records[:-1]] == list(range(1, n + 1))
     assert records[-1] == {"type": "finished", "run_id": ids[0], "last_seq": n}
     assert {r["kind"] for r in records[:-1]} >= {"turn_start", "llm_prompt", "llm_response"}
 
 
-def test_produce_prints_each_run_id_as_it_starts(env: dict[str, str]) -> None:
+def test_produce_prints_each_run_id_as_it_starts(redis_env: dict[str, str]) -> None:
     args = ("produce", "--turns", "500", "--rate", "20", "--keep-open", "--max-len", "50")
-    with _Proc(*args, env=env) as produce:
+    with CliProc(*args, env=redis_env) as produce:
         run_id = produce.line()
         assert produce.proc.poll() is None  # printed while still producing
         produce.proc.terminate()
     assert len(run_id) == 32
 
 
-def test_smoke_through_redis(cli: Cli, env: dict[str, str]) -> None:
-    result = cli("smoke", env=env)
+def test_smoke_through_redis(cli: Cli, redis_env: dict[str, str]) -> None:
+    result = cli("smoke", env=redis_env)
     assert result.returncode == 0, result.stderr
     assert "smoke OK" in result.stdout
     assert "(password hidden)" in result.stdout
@@ -246,11 +231,11 @@ def test_smoke_through_redis(cli: Cli, env: dict[str, str]) -> None:
     "command", [("runs",), ("produce", "--runs", "3", "--rate", "0"), ("smoke",), ("tail", "r1")]
 )
 def test_wrong_password_is_one_masked_line(
-    cli: Cli, env: dict[str, str], redis_server: RedisServer, command: tuple[str, ...]
+    cli: Cli, redis_env: dict[str, str], redis_server: RedisServer, command: tuple[str, ...]
 ) -> None:
     wrong = "not-the-password-42"
     bad = {
-        **env,
+        **redis_env,
         "REDIS_PASSWORD": wrong,
         "REDIS_URL": redis_server.url.replace(redis_server.password, wrong),
     }
@@ -280,7 +265,7 @@ def test_produce_with_redis_stopped_mid_run_is_one_line_naming_the_unfinished_ru
     with RedisServer() as server:
         env = {"ARENA_BROKER_BACKEND": "redis", "REDIS_URL": server.url}
         args = ("produce", "--runs", "2", "--turns", "1000", "--rate", "50")
-        with _Proc(*args, env=env) as produce:
+        with CliProc(*args, env=env) as produce:
             produce.line()
             produce.line()
             server.stop()
@@ -292,64 +277,3 @@ def test_produce_with_redis_stopped_mid_run_is_one_line_naming_the_unfinished_ru
     )
     assert "ExceptionGroup" not in error
     assert server.password not in error
-
-
-class _Proc:
-    """A console-script subprocess whose stdout and stderr lines are read with a deadline."""
-
-    def __init__(self, *args: str, env: dict[str, str]) -> None:
-        self.proc = subprocess.Popen(
-            [SCRIPT, *args],
-            env=cli_env(env),
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        self._out: queue.Queue[str] = queue.Queue()
-        self._err: queue.Queue[str] = queue.Queue()
-        self._pumps = [
-            threading.Thread(target=_pump, args=(stream, sink), daemon=True)
-            for stream, sink in ((self.proc.stdout, self._out), (self.proc.stderr, self._err))
-        ]
-        for pump in self._pumps:
-            pump.start()
-
-    def line(self, timeout: float = 15) -> str:
-        return self._out.get(timeout=timeout).rstrip("\n")
-
-    def record(self) -> dict[str, Any]:
-        value: dict[str, Any] = json.loads(self.line())
-        return value
-
-    def error_line(self, timeout: float = 15) -> str:
-        return self._err.get(timeout=timeout)
-
-    def errors(self) -> list[str]:
-        """Every stderr line so far (complete once the process has been waited for)."""
-        lines = []
-        while not self._err.empty():
-            lines.append(self._err.get_nowait())
-        return lines
-
-    def wait(self, timeout: float = 15) -> int:
-        return self.proc.wait(timeout=timeout)
-
-    def __enter__(self) -> _Proc:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self.proc.poll() is None:
-            self.proc.kill()
-        self.proc.wait(timeout=10)
-        for pump in self._pumps:  # they end at EOF, now that the process is gone
-            pump.join(timeout=10)
-        for stream in (self.proc.stdout, self.proc.stderr):
-            if stream is not None:
-                stream.close()
-
-
-def _pump(stream: IO[str] | None, sink: queue.Queue[str]) -> None:
-    assert stream is not None
-    for line in iter(stream.readline, ""):
-        sink.put(line)

@@ -6,45 +6,35 @@ with ``capture-pane``, so it checks what reaches a terminal, not what the widget
 
 from __future__ import annotations
 
-import os
 import re
 import secrets
 import shutil
 import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
-from redis_server import RedisServer
+
+from tests.support.cli import SCRIPT, CliProc, cli_env, redis_env_for, run_cli
+from tests.support.redis_server import RedisServer
 
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed"),
 ]
 
-BIN = Path(sys.executable).parent / "arena-tui"
 WIDTH, HEIGHT = 140, 40
 
 
-@pytest.fixture
-def server() -> Iterator[RedisServer]:
-    with RedisServer() as redis_server:
-        yield redis_server
-
-
 def arena_env(server: RedisServer, prefix: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("REDIS_", "ARENA_"))}
-    env.update(ARENA_BROKER_BACKEND="redis", REDIS_URL=server.url, ARENA_KEY_PREFIX=prefix)
+    env = redis_env_for(server, prefix)
+    del env["REDIS_PASSWORD"]  # the URL carries it, as in a user's .env
     return env
 
 
 def produce(env: dict[str, str], *args: str) -> list[str]:
     """Run ``arena-tui produce`` to completion; return the run ids it printed."""
-    out = subprocess.run(
-        [str(BIN), "produce", *args], env=env, capture_output=True, text=True, timeout=60
-    )
+    out = run_cli("produce", *args, env=env, timeout=60)
     assert out.returncode == 0, out.stderr
     return re.findall(r"\b[0-9a-f]{32}\b", out.stdout)
 
@@ -54,7 +44,7 @@ class Tmux:
         self.name = name
 
     def start(self, command: list[str], env: dict[str, str]) -> None:
-        flags = [f"-e{k}={v}" for k, v in env.items() if k.startswith(("REDIS_", "ARENA_"))]
+        flags = [f"-e{k}={v}" for k, v in env.items()]
         subprocess.run(
             [
                 "tmux",
@@ -70,7 +60,7 @@ class Tmux:
                 " ".join(command),
             ],
             check=True,
-            env=env,
+            env=cli_env(env),
         )
 
     def screen(self) -> str:
@@ -105,8 +95,10 @@ def tmux() -> Iterator[Tmux]:
         session.kill()
 
 
-def test_trimmed_run_jump_and_resume_in_a_real_terminal(server: RedisServer, tmux: Tmux) -> None:
-    env = arena_env(server, f"e2e:{secrets.token_hex(4)}")
+def test_trimmed_run_jump_and_resume_in_a_real_terminal(
+    redis_server: RedisServer, tmux: Tmux
+) -> None:
+    env = arena_env(redis_server, f"e2e:{secrets.token_hex(4)}")
     [trimmed] = produce(
         env,
         "--runs",
@@ -122,16 +114,16 @@ def test_trimmed_run_jump_and_resume_in_a_real_terminal(server: RedisServer, tmu
         "--seed",
         "3",
     )
-    info = server.client().xinfo_stream(f"{env['ARENA_KEY_PREFIX']}:run:{trimmed}:events")
+    info = redis_server.client().xinfo_stream(f"{env['ARENA_KEY_PREFIX']}:run:{trimmed}:events")
     first = int(info["first-entry"][0].split(b"-")[0])
     last = int(info["last-entry"][0].split(b"-")[0])
     assert first > 1, "the run must be trimmed for this test to mean anything"
 
-    tmux.start([str(BIN), "--run", trimmed], env)
+    tmux.start([SCRIPT, "--run", trimmed], env)
     screen = tmux.wait_for(lambda s: f"finished at seq {last:,}" in s)
     assert f"? {trimmed[:8]}…" in screen, "finished: the label went with the :open key"
     assert "(password hidden)" in screen
-    assert server.password not in screen
+    assert redis_server.password not in screen
 
     tmux.keys("g")
     tmux.wait_for(lambda s: "go to…" in s)
@@ -139,8 +131,9 @@ def test_trimmed_run_jump_and_resume_in_a_real_terminal(server: RedisServer, tmu
     screen = tmux.wait_for(lambda s: f"PAUSED · seq {first:,} / {last:,}" in s)
     assert f"lost to trim: {first - 1:,}" in screen
     assert f"seq 1–{first - 1:,} trimmed by the broker ({first - 1:,} events)" in screen
-    toast = " ".join(screen.split())  # the toast may wrap
-    assert f"jumped from seq 1 to {first:,}: {first - 1:,} events were trimmed" in toast
+    jumped = f"jumped from seq 1 to {first:,}: {first - 1:,} events were trimmed"
+    # the toast may be drawn a frame after the status bar, and it may wrap: wait for it
+    tmux.wait_for(lambda s: jumped in " ".join(s.split()), within=5)
 
     tmux.keys("End")
     screen = tmux.wait_for(lambda s: "FOLLOWING" in s)
@@ -156,29 +149,13 @@ def test_trimmed_run_jump_and_resume_in_a_real_terminal(server: RedisServer, tmu
         time.sleep(0.1)
 
 
-def test_live_run_from_an_independent_producer_shows_up(server: RedisServer, tmux: Tmux) -> None:
-    env = arena_env(server, f"e2e:{secrets.token_hex(4)}")
-    producer = subprocess.Popen(
-        [
-            str(BIN),
-            "produce",
-            "--runs",
-            "1",
-            "--turns",
-            "2000",
-            "--rate",
-            "40",
-            "--label",
-            "race",
-            "--seed",
-            "5",
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        tmux.start([str(BIN)], env)
+def test_live_run_from_an_independent_producer_shows_up(
+    redis_server: RedisServer, tmux: Tmux
+) -> None:
+    env = arena_env(redis_server, f"e2e:{secrets.token_hex(4)}")
+    args = ("--runs", "1", "--turns", "2000", "--rate", "40", "--label", "race", "--seed", "5")
+    with CliProc("produce", *args, env=env):
+        tmux.start([SCRIPT], env)
         screen = tmux.wait_for(lambda s: "● race" in s and "FOLLOWING" in s and "live" in s)
         assert "RUNS (1 open · 0 finished)" in screen
         assert re.search(r"turn_start|llm_prompt|llm_response|action|metric", screen)
@@ -186,6 +163,3 @@ def test_live_run_from_an_independent_producer_shows_up(server: RedisServer, tmu
         screen = tmux.wait_for(lambda s: re.search(r"PAUSED \+\d+ new", s) is not None)
         tmux.keys("s")
         tmux.wait_for(lambda s: "FOLLOWING" in s)
-    finally:
-        producer.terminate()
-        producer.wait(timeout=10)

@@ -11,13 +11,16 @@ from collections.abc import Callable
 from dataclasses import replace
 
 import pytest
-from view_helpers import RUN, env, envs, following, fulfil, opened_at, result, serve, shape
 
 from arena_tui.model.log import LogView, Purpose
 from arena_tui.model.match import EventFilter
-from arena_tui.model.rows import GapRow
+from arena_tui.model.rows import GapRow, MarkRow
 from arena_tui.model.seek import EndTarget, RelativeTarget, SeqTarget, StartTarget, TurnTarget
 from arena_tui.model.words import jump_text
+from tests.support.events import RUN
+from tests.support.events import numbered as env
+from tests.support.events import numbered_all as envs
+from tests.support.views import following, fulfil, opened_at, result, serve, shape
 
 Step = Callable[[LogView], LogView]
 
@@ -355,7 +358,9 @@ def test_replayed_duplicates_are_never_shown_twice() -> None:
 def test_reconnect_leaves_a_mark_where_it_happened() -> None:
     view = following(range(1, 11)).on_reconnected(12.2).on_events(envs([11]))
     assert shape(view.rows)[-3:] == ["10", "M10", "11"]
-    assert view.rows[-2].describe() == "⟳ reconnected after 12 s"
+    mark = view.rows[-2]
+    assert isinstance(mark, MarkRow)
+    assert mark.describe() == "⟳ reconnected after 12 s"
 
 
 def test_trimmed_gap_text() -> None:
@@ -408,6 +413,7 @@ def test_world_is_the_newest_turn_start() -> None:
     assert view.world is not None
     assert view.world.seq == 11
     view = view.on_events([env(12, kind="action")])
+    assert view.world is not None
     assert view.world.seq == 11
 
 

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from view_helpers import env
 
-from arena_tui.broker.models import Envelope, Event
+from arena_tui.broker.models import Envelope
 from arena_tui.model.match import (
     EventFilter,
     MatchSyntaxError,
@@ -14,10 +13,8 @@ from arena_tui.model.match import (
     parse_search,
 )
 from arena_tui.model.search import Search, Step
-
-
-def event(kind: str, agent: str = "9c1e5f0a", **payload: object) -> Envelope:
-    return Envelope(1, Event("r1", agent, 1, kind, payload, None))
+from tests.support.events import envelope
+from tests.support.events import numbered as env
 
 
 @pytest.mark.parametrize(
@@ -44,14 +41,14 @@ def test_filter_grammar_names_what_it_cannot_read() -> None:
 @pytest.mark.parametrize(
     ("flt", "envelope", "kept"),
     [
-        (EventFilter(), event("action"), True),
-        (EventFilter.of(["action"]), event("action"), True),
-        (EventFilter.of(["action"]), event("metric"), False),
-        (EventFilter.of([], ["9C1E"]), event("metric"), True),
-        (EventFilter.of([], ["3e7d"]), event("metric"), False),
-        (EventFilter.of(["action", "metric"], ["9c1e"]), event("metric"), True),
-        (EventFilter.of(["action"], ["9c1e"]), event("metric"), False),
-        (EventFilter.of(["action"], ["3e7d", "9c"]), event("action"), True),
+        (EventFilter(), envelope(kind="action"), True),
+        (EventFilter.of(["action"]), envelope(kind="action"), True),
+        (EventFilter.of(["action"]), envelope(kind="metric"), False),
+        (EventFilter.of([], ["9C1E"]), envelope(kind="metric"), True),
+        (EventFilter.of([], ["3e7d"]), envelope(kind="metric"), False),
+        (EventFilter.of(["action", "metric"], ["9c1e"]), envelope(kind="metric"), True),
+        (EventFilter.of(["action"], ["9c1e"]), envelope(kind="metric"), False),
+        (EventFilter.of(["action"], ["3e7d", "9c"]), envelope(kind="action"), True),
     ],
 )
 def test_filter_ors_within_and_ands_across(
@@ -68,13 +65,25 @@ def test_filter_describes_itself_for_the_status_bar() -> None:
 @pytest.mark.parametrize(
     ("query", "envelope", "found"),
     [
-        ("houses", event("llm_response", reasoning="Houses first"), True),  # payload, any case
-        ("3 actions", event("llm_response", actions=[1, 2, 3], cost_usd=0.0), True),  # summary
-        ("castle", event("metric", name="cost_usd", value=1), False),
-        ("re:cost_usd = 0\\.00[1-3]", event("metric", name="cost_usd", value=0.002), True),
-        ("re:^cost", event("metric", name="cost_usd", value=0.002), True),
-        ("re:^value", event("metric", name="cost_usd", value=0.002), False),
-        ("a.b", event("action", note="axb"), False),  # plain text is literal
+        (
+            "houses",
+            envelope(kind="llm_response", payload={"reasoning": "Houses first"}),
+            True,
+        ),  # payload, any case
+        (
+            "3 actions",
+            envelope(kind="llm_response", payload={"actions": [1, 2, 3], "cost_usd": 0.0}),
+            True,
+        ),  # summary
+        ("castle", envelope(kind="metric", payload={"name": "cost_usd", "value": 1}), False),
+        (
+            "re:cost_usd = 0\\.00[1-3]",
+            envelope(kind="metric", payload={"name": "cost_usd", "value": 0.002}),
+            True,
+        ),
+        ("re:^cost", envelope(kind="metric", payload={"name": "cost_usd", "value": 0.002}), True),
+        ("re:^value", envelope(kind="metric", payload={"name": "cost_usd", "value": 0.002}), False),
+        ("a.b", envelope(kind="action", payload={"note": "axb"}), False),  # plain text is literal
     ],
 )
 def test_search_looks_at_summary_and_payload(query: str, envelope: Envelope, found: bool) -> None:
@@ -88,7 +97,7 @@ def test_bad_searches_say_why(query: str) -> None:
 
 
 def test_keeps_combines_filter_and_grep_like_tail() -> None:
-    hit = event("llm_response", reasoning="houses")
+    hit = envelope(kind="llm_response", payload={"reasoning": "houses"})
     assert keeps(hit, EventFilter.of(["llm_response"]), parse_search("houses"))
     assert not keeps(hit, EventFilter.of(["action"]), parse_search("houses"))
     assert not keeps(hit, None, parse_search("castle"))

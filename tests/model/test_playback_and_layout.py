@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from view_helpers import following, opened_at, serve, shape
 
 from arena_tui.model.log import LogView
 from arena_tui.model.log.layout import Layout, build_layout
 from arena_tui.model.log.navigator import settle_top, snap, step
 from arena_tui.model.playback import MAX_GAP, MAX_STEPS, Playback, Speed
 from arena_tui.model.rows import EventRow, Row
+from tests.support.views import following, opened_at, serve, shape
 
 T0 = datetime(2026, 6, 7, 12, 0, tzinfo=UTC)
 

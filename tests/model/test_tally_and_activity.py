@@ -2,25 +2,35 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
-from view_helpers import env
-
-from arena_tui.broker.models import Envelope, Event, RunInfo, RunMeta, RunStatus
+from arena_tui.broker.models import Envelope, RunInfo, RunMeta, RunStatus
 from arena_tui.model.activity import Activity, sparkline
 from arena_tui.model.match import EventFilter
 from arena_tui.model.tally import BLOCK, Tally, kinds_line
+from tests.support.events import envelope
+from tests.support.events import numbered as env
 
 
-def ev(seq: int, kind: str, agent: str = "9c1e") -> Envelope:
-    return Envelope(seq, Event("r1", agent, 1, kind, {}, datetime(2026, 1, 1, tzinfo=UTC)))
+def kinds(first: int, *names: str) -> list[Envelope]:
+    """Envelopes ``first``, ``first + 1``... of the given kinds."""
+    return [envelope(first + i, kind=kind) for i, kind in enumerate(names)]
 
 
 def test_history_and_live_are_each_counted_once() -> None:
     tally = Tally.start(live_from=4)
-    tally = tally.add([ev(4, "action"), ev(5, "metric")])  # live arrives before the scan ends
-    tally = tally.add_history([ev(1, "action"), ev(2, "action"), ev(3, "metric"), ev(4, "x")])
-    tally = tally.add([ev(5, "metric"), ev(6, "action")])  # a repeated live seq
+    tally = tally.add(
+        [envelope(4, kind="action"), envelope(5, kind="metric")]
+    )  # live arrives before the scan ends
+    tally = tally.add_history(
+        [
+            envelope(1, kind="action"),
+            envelope(2, kind="action"),
+            envelope(3, kind="metric"),
+            envelope(4, kind="x"),
+        ]
+    )
+    tally = tally.add(
+        [envelope(5, kind="metric"), envelope(6, kind="action")]
+    )  # a repeated live seq
     assert tally.by_kind() == [("action", 4), ("metric", 2)]
     assert kinds_line(tally) == "action 4 · metric 2 (counting…)"
     assert kinds_line(tally.done()) == "action 4 · metric 2"
@@ -28,7 +38,11 @@ def test_history_and_live_are_each_counted_once() -> None:
 
 def test_hidden_counts_what_the_filter_rejects() -> None:
     tally = Tally.start(1).add(
-        [ev(1, "action", "9c1e"), ev(2, "metric", "9c1e"), ev(3, "action", "3e7d")]
+        [
+            envelope(1, kind="action", agent="9c1e"),
+            envelope(2, kind="metric", agent="9c1e"),
+            envelope(3, kind="action", agent="3e7d"),
+        ]
     )
     assert tally.hidden(EventFilter.of(["action"])) == 1
     assert tally.hidden(EventFilter.of(["action"], ["9c"])) == 2
@@ -36,7 +50,7 @@ def test_hidden_counts_what_the_filter_rejects() -> None:
 
 
 def test_trimming_drops_whole_blocks_below_the_first_retained_seq() -> None:
-    tally = Tally.start(1).add([ev(s, "action") for s in range(1, 3 * BLOCK)])
+    tally = Tally.start(1).add([envelope(s, kind="action") for s in range(1, 3 * BLOCK)])
     assert tally.events == 3 * BLOCK - 1
     trimmed = tally.trim(2 * BLOCK + 5)  # blocks 0 and 1 are gone; block 2 stays whole
     assert trimmed.events == BLOCK

@@ -13,12 +13,14 @@ from arena_tui.broker.codec import decode_entry, encode_event
 from arena_tui.broker.models import Envelope, Event
 from arena_tui.model.summary import short_id, summarize
 from arena_tui.model.text import clip, is_safe, safe_text
+from tests.support.events import envelope
 
 TS = datetime(2026, 5, 21, 12, 0, tzinfo=UTC)
 
 
-def env(kind: str, payload: dict[str, Any], *, t: int = 3, agent: str = "9c1e" * 8) -> Envelope:
-    return Envelope(seq=1, event=Event("r1", agent, t, kind, payload, TS))
+def env(kind: str, payload: dict[str, Any]) -> Envelope:
+    """Event 1 of turn 3 from agent ``9c1e9c1e…`` (the summaries name both)."""
+    return envelope(kind=kind, payload=payload, t=3, agent="9c1e" * 8, ts=TS)
 
 
 @pytest.mark.parametrize(

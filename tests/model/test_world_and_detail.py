@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, timedelta
 
-from view_helpers import T0, env
-
 from arena_tui.broker.models import Envelope, Event
 from arena_tui.model.detail import describe_row, elapsed, facts, payload_text
 from arena_tui.model.rows import GapKind, GapRow
 from arena_tui.model.text import is_safe
 from arena_tui.model.world import world_lines
+from tests.support.events import T0
+from tests.support.events import numbered as env
 
 STATE = {
     "food": 200.0,

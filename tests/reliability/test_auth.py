@@ -13,16 +13,25 @@ from collections.abc import AsyncIterator
 from urllib.parse import quote
 
 import pytest
-from app_helpers import SIZE, app_on, pane, screen_text, shown_seqs, status_text, toasts, until
-from cli_proc import run_cli
-from follow_helpers import event
-from redis_server import RedisServer
 
 from arena_tui.broker import BrokerAuthError
 from arena_tui.broker.factory import BrokerSettings
 from arena_tui.broker.follow import AuthFailed, follow
 from arena_tui.broker.redis import RedisStreamsBroker
 from arena_tui.config import Settings
+from tests.support.cli import run_cli
+from tests.support.events import counted
+from tests.support.pilot import (
+    WIDE,
+    live_app,
+    pane,
+    screen_text,
+    shown_seqs,
+    status_text,
+    toasts,
+    until,
+)
+from tests.support.redis_server import RedisServer
 
 pytestmark = pytest.mark.redis
 
@@ -105,9 +114,9 @@ async def test_app_shows_auth_failed_keeps_running_and_reconnects_when_asked(
     viewer = RedisStreamsBroker(url_with(server, WRONG), key_prefix="rel")
     try:
         await writer.open_run("r1")
-        await writer.publish_many("r1", [event("r1", i) for i in range(5)])
-        app = app_on(viewer, run_id="r1")
-        async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await writer.publish_many("r1", [counted("r1", i) for i in range(5)])
+        app = live_app(viewer, run_id="r1")
+        async with app.run_test(size=WIDE, notifications=True) as pilot:
             await until(pilot, lambda: "auth failed" in status_text(app), what="auth failed")
             await until(pilot, lambda: any("authentication failed" in t for t in toasts(app)))
             await until(pilot, lambda: "press r to reconnect" in screen_text(app), what="toast")
@@ -144,9 +153,9 @@ async def test_app_tail_refused_after_a_restart_with_a_rotated_password(
     server.start()
     try:
         await writer.open_run("r1")
-        await writer.publish_many("r1", [event("r1", i) for i in range(5)])
-        app = app_on(viewer, run_id="r1")
-        async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await writer.publish_many("r1", [counted("r1", i) for i in range(5)])
+        app = live_app(viewer, run_id="r1")
+        async with app.run_test(size=WIDE, notifications=True) as pilot:
             await until(pilot, lambda: shown_seqs(app) == [1, 2, 3, 4, 5], what="the run")
             server.stop()
             server.password = "rotated-" + WRONG
@@ -158,7 +167,7 @@ async def test_app_tail_refused_after_a_restart_with_a_rotated_password(
             server.stop()
             server.password = SECRET
             server.start()
-            await writer.publish_many("r1", [event("r1", i) for i in range(5, 8)])
+            await writer.publish_many("r1", [counted("r1", i) for i in range(5, 8)])
             await pilot.press("r")
             await until(pilot, lambda: shown_seqs(app) == list(range(1, 9)), what="seqs 1-8")
     finally:

@@ -12,12 +12,13 @@ import json
 from collections.abc import Iterator
 
 import pytest
-from cli_proc import run_cli
-from follow_helpers import Recorder, event
-from redis_server import RedisServer
 
 from arena_tui.broker.follow import Finished
 from arena_tui.broker.redis import RedisStreamsBroker
+from tests.support.cli import run_cli
+from tests.support.events import counted
+from tests.support.follow import Recorder
+from tests.support.redis_server import RedisServer
 
 pytestmark = pytest.mark.redis
 
@@ -39,7 +40,7 @@ async def seed(server: RedisServer) -> None:
         try:
             for n, run_id in enumerate(RUN_IDS, start=1):
                 await broker.open_run(run_id)
-                events = [event(run_id, i) for i in range(n + PREFIXES.index(prefix))]
+                events = [counted(run_id, i) for i in range(n + PREFIXES.index(prefix))]
                 await broker.publish_many(run_id, events)
                 if n % 2:
                     await broker.close_run(run_id)
@@ -73,7 +74,7 @@ async def test_follow_reads_only_that_run(server: RedisServer, prefix: str, run_
         await follower.wait_until(lambda f: bool(f.of(Finished)))
         envelopes = [
             e for item in follower.items if hasattr(item, "envelopes") for e in item.envelopes
-        ]  # type: ignore[union-attr]
+        ]
     finally:
         await broker.aclose()
     n = expected_count(prefix, run_id)

@@ -13,15 +13,16 @@ import time
 from collections.abc import AsyncIterator
 
 import pytest
-from app_helpers import SIZE, app_on, screen_text, status_text, until
-from cli_proc import run_cli
-from follow_helpers import Producer, Recorder, event
-from redis_server import RedisServer
 
 from arena_tui.broker import RunStatus
 from arena_tui.broker._listing import CLOSED_GRACE_S
 from arena_tui.broker.follow import Finished
 from arena_tui.broker.redis import RedisStreamsBroker
+from tests.support.cli import redis_env_for, run_cli
+from tests.support.events import counted
+from tests.support.follow import Producer, Recorder
+from tests.support.pilot import WIDE, live_app, screen_text, status_text, until
+from tests.support.redis_server import RedisServer
 
 pytestmark = pytest.mark.redis
 
@@ -29,13 +30,15 @@ STALE_AFTER = 1.0
 
 
 @pytest.fixture
-async def broker() -> AsyncIterator[tuple[RedisServer, RedisStreamsBroker]]:
-    with RedisServer() as server:
-        made = RedisStreamsBroker(server.url, key_prefix="rel")
-        try:
-            yield server, made
-        finally:
-            await made.aclose()
+async def broker(
+    redis_server: RedisServer, key_prefix: str
+) -> AsyncIterator[tuple[RedisServer, RedisStreamsBroker]]:
+    """A broker on the session server, under this test's own prefix (nothing is killed here)."""
+    made = RedisStreamsBroker(redis_server.url, key_prefix=key_prefix)
+    try:
+        yield redis_server, made
+    finally:
+        await made.aclose()
 
 
 async def status_of(broker: RedisStreamsBroker, run_id: str) -> RunStatus:
@@ -44,22 +47,24 @@ async def status_of(broker: RedisStreamsBroker, run_id: str) -> RunStatus:
 
 
 async def test_open_but_silent_run_is_stale_in_listing_cli_and_app(
-    broker: tuple[RedisServer, RedisStreamsBroker],
+    broker: tuple[RedisServer, RedisStreamsBroker], key_prefix: str
 ) -> None:
     server, made = broker
     await made.open_run("dead")
-    await made.publish_many("dead", [event("dead", i) for i in range(3)])
+    await made.publish_many("dead", [counted("dead", i) for i in range(3)])
     assert await status_of(made, "dead") is RunStatus.OPEN
 
-    app = app_on(  # the app closes its broker when it quits
-        RedisStreamsBroker(server.url, key_prefix="rel"), run_id="dead", stale_after=STALE_AFTER
+    app = live_app(  # the app closes its broker when it quits
+        RedisStreamsBroker(server.url, key_prefix=key_prefix),
+        run_id="dead",
+        stale_after=STALE_AFTER,
     )
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=WIDE) as pilot:
         await until(pilot, lambda: "stale since" in status_text(app), what="stale", within=8)
         await until(pilot, lambda: "◌" in screen_text(app), what="◌ in the sidebar")
         bar = status_text(app)
     assert await status_of(made, "dead") is RunStatus.STALE
-    env = {"ARENA_BROKER_BACKEND": "redis", "REDIS_URL": server.url, "ARENA_KEY_PREFIX": "rel"}
+    env = redis_env_for(server, key_prefix)
     listed = run_cli("runs", "--json", env=env | {"ARENA_STALE_AFTER": "1"})
     assert [r["status"] for r in json.loads(listed.stdout)] == ["stale"]
     human = run_cli("runs", env=env | {"ARENA_STALE_AFTER": "1"})
@@ -68,7 +73,7 @@ async def test_open_but_silent_run_is_stale_in_listing_cli_and_app(
 
 
 async def test_events_without_open_keep_the_run_open_until_they_stop(
-    broker: tuple[RedisServer, RedisStreamsBroker],
+    broker: tuple[RedisServer, RedisStreamsBroker], key_prefix: str
 ) -> None:
     server, made = broker
     await made.open_run("orphan")
@@ -77,7 +82,7 @@ async def test_events_without_open_keep_the_run_open_until_they_stop(
     await producer.wait_for(5)
     follower = Recorder(made, "orphan")
     raw = server.client()
-    raw.delete("rel:run:orphan:open")  # the 6 h TTL ran out under a long run
+    raw.delete(f"{key_prefix}:run:orphan:open")  # the 6 h TTL ran out under a long run
     raw.close()
     deadline = time.monotonic() + 1.5
     while time.monotonic() < deadline:  # events keep coming: open, and never finished

@@ -11,8 +11,6 @@ import secrets
 from collections.abc import AsyncIterator
 
 import pytest
-from follow_helpers import WAIT, Producer, Recorder, event
-from redis_server import RedisServer, free_port
 
 from arena_tui.broker import Event, RunNotFoundError
 from arena_tui.broker.follow import (
@@ -26,6 +24,10 @@ from arena_tui.broker.follow import (
     follow,
 )
 from arena_tui.broker.redis import RedisStreamsBroker
+from tests.support.events import counted
+from tests.support.follow import WAIT, Producer, Recorder
+from tests.support.redis_server import RedisServer, free_port
+from tests.support.wire import republish
 
 pytestmark = pytest.mark.redis
 
@@ -94,7 +96,7 @@ async def test_restart_without_persistence_is_reported_as_a_reset(
     with RedisServer(appendonly=False) as server:
         writer, reader = broker_on(server, brokers), broker_on(server, brokers)
         await writer.open_run("r1")
-        await writer.publish_many("r1", [event("r1", i) for i in range(30)])
+        await writer.publish_many("r1", [counted("r1", i) for i in range(30)])
         follower = Recorder(reader, "r1", backoff=Backoff(initial=1.0, jitter=0.0))
         await follower.wait_until(lambda f: len(f.seqs) == 30)
 
@@ -102,17 +104,7 @@ async def test_restart_without_persistence_is_reported_as_a_reset(
             server.kill()
             server.start()
             raw = server.client()
-            raw.set("rel:run:r1:open", b"1")
-            for i in range(republished):
-                raw.eval(
-                    "local s = redis.call('INCR', KEYS[1]) "
-                    "redis.call('XADD', KEYS[2], s .. '-0', 'r', 'r1', 'a', 'new', 't', '1', "
-                    "'k', 'metric', 'p', ARGV[1], 'ts', '2026-06-07T12:00:00+00:00', 'v', '1')",
-                    2,
-                    "rel:run:r1:seq",
-                    "rel:run:r1:events",
-                    f'{{"kind":"metric","name":"new","value":{i}}}',
-                )
+            republish(raw, "r1", republished)
             raw.close()
 
         await asyncio.to_thread(restart_and_republish)
@@ -160,9 +152,10 @@ async def test_unreachable_at_start_retries_with_growing_backoff_then_follows(
         await follower.stop()
 
 
-async def test_follow_of_an_unknown_run_raises_at_once(brokers: list[RedisStreamsBroker]) -> None:
-    with RedisServer() as server:
-        broker = broker_on(server, brokers)
-        items = follow(broker, f"nope-{secrets.token_hex(2)}")
-        with pytest.raises(RunNotFoundError):
-            await asyncio.wait_for(anext(items), WAIT)
+async def test_follow_of_an_unknown_run_raises_at_once(
+    brokers: list[RedisStreamsBroker], redis_server: RedisServer
+) -> None:
+    broker = broker_on(redis_server, brokers)  # on the session server: nothing is killed here
+    items = follow(broker, f"nope-{secrets.token_hex(2)}")
+    with pytest.raises(RunNotFoundError):
+        await asyncio.wait_for(anext(items), WAIT)

@@ -9,22 +9,22 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Iterator
+import secrets
 
 import pytest
-from app_helpers import app_on, detail_text, pane, raw_control_chars, screen_text, until
-from cli_proc import run_cli
-from redis_server import RedisServer
 
 from arena_tui.broker.redis import RedisStreamsBroker
 from arena_tui.model.detail import PAYLOAD_LIMIT
 from arena_tui.model.rows import EventRow
 from arena_tui.ui.widgets.detail_pane import DetailPane
+from tests.support.cli import redis_env_for, run_cli
+from tests.support.pilot import detail_text, live_app, pane, raw_control_chars, screen_text, until
+from tests.support.redis_server import RedisServer
+from tests.support.wire import Fields, WireWriter, entry
 
 pytestmark = pytest.mark.redis
 
 RUN = "hostile"
-TS = b"2026-06-07T12:00:00+00:00"
 OSC52 = "\x1b]52;c;SGVsbG8gY2xpcGJvYXJk\x07"
 HOSTILE = (
     f"[red]x[/red] [link=https://evil.example]y[/link] {OSC52} \x1b]0;pwned\x07 "
@@ -33,9 +33,8 @@ HOSTILE = (
 BIG = 10 * 1024 * 1024
 
 
-def fields(kind: bytes, payload: bytes, *, t: bytes = b"1", agent: bytes = b"a") -> dict:
-    return {b"r": RUN.encode(), b"a": agent, b"t": t, b"k": kind, b"p": payload, b"ts": TS,
-            b"v": b"1"}  # fmt: skip
+def fields(kind: str, payload: bytes, *, t: bytes = b"1", agent: bytes = b"a") -> Fields:
+    return entry(RUN, kind, payload, t=t, agent=agent)
 
 
 def entries() -> list[tuple[str, dict[bytes, bytes]]]:
@@ -43,39 +42,40 @@ def entries() -> list[tuple[str, dict[bytes, bytes]]]:
     big = json.dumps({"kind": "llm_response", "actions": [], "reasoning": "A" * BIG,
                       "cost_usd": 0.1}).encode()  # fmt: skip
     return [
-        ("markup and escapes", fields(b"llm_prompt", hostile, agent=b"\x1b[31m")),
-        ("10 MB payload", fields(b"llm_response", big)),
-        ("invalid UTF-8", fields(b"metric", b'{"kind":"metric","name":"\xff\xfe","value":1}')),
-        ("invalid JSON", fields(b"metric", b'{"kind": "metric", "name": ')),
+        ("markup and escapes", fields("llm_prompt", hostile, agent=b"\x1b[31m")),
+        ("10 MB payload", fields("llm_response", big)),
+        ("invalid UTF-8", fields("metric", b'{"kind":"metric","name":"\xff\xfe","value":1}')),
+        ("invalid JSON", fields("metric", b'{"kind": "metric", "name": ')),
         ("missing fields", {b"k": b"action", b"p": b"{}"}),
-        ("unknown kind", fields(b"telepathy", b'{"kind":"telepathy","strength":3}')),
-        ("non-numeric turn", fields(b"metric", b'{"kind":"metric","name":"n","value":1}', t=b"x")),
+        ("unknown kind", fields("telepathy", b'{"kind":"telepathy","strength":3}')),
+        ("non-numeric turn", fields("metric", b'{"kind":"metric","name":"n","value":1}', t=b"x")),
     ]
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[RedisServer]:
-    with RedisServer() as running:
-        raw = running.client()
-        raw.set(f"rel:run:{RUN}:open", b"1")
-        for seq, (_, entry) in enumerate(entries(), start=1):
-            raw.xadd(f"rel:run:{RUN}:events", entry, id=f"{seq}-0")
-        raw.xadd(f"rel:run:{RUN}:events", fields(b"metric", b'{"kind":"metric"}'), id="*")
-        raw.set(f"rel:run:{RUN}:seq", str(len(entries())).encode())
-        raw.close()
-        yield running
-
-
-def env_for(server: RedisServer) -> dict[str, str]:
-    return {"ARENA_BROKER_BACKEND": "redis", "REDIS_URL": server.url, "ARENA_KEY_PREFIX": "rel"}
+def prefix(redis_server: RedisServer) -> str:
+    """The hostile run, written once for the module under its own prefix on the session server."""
+    prefix = f"hostile:{secrets.token_hex(4)}"
+    raw = redis_server.client()
+    producer = WireWriter(raw, prefix, RUN)
+    producer.open(sentinel=b"1")
+    for seq, (_, written) in enumerate(entries(), start=1):
+        producer.write(seq, written)
+    producer.write("*", fields("metric", b'{"kind":"metric"}'))  # a foreign id, after them
+    raw.set(producer.seq_key, str(len(entries())).encode())
+    raw.close()
+    return prefix
 
 
 async def test_app_shows_everything_literally_marks_broken_and_stays_responsive(
-    server: RedisServer,
+    redis_server: RedisServer, prefix: str
 ) -> None:
-    app = app_on(RedisStreamsBroker(server.url, key_prefix="rel"), run_id=RUN)
+    app = live_app(RedisStreamsBroker(redis_server.url, key_prefix=prefix), run_id=RUN)
     async with app.run_test(size=(220, 40)) as pilot:
-        rows = lambda: [r for r in pane(app).view.rows if isinstance(r, EventRow)]  # noqa: E731
+
+        def rows() -> list[EventRow]:
+            return [r for r in pane(app).view.rows if isinstance(r, EventRow)]
+
         await until(pilot, lambda: len(rows()) == len(entries()) + 1, what="all entries")
         text = screen_text(app)
         assert raw_control_chars(app) == set()
@@ -117,9 +117,11 @@ async def test_app_shows_everything_literally_marks_broken_and_stays_responsive(
 
 
 @pytest.mark.parametrize("jsonl", [False, True], ids=["human", "jsonl"])
-def test_cli_output_has_no_raw_escape_or_bell(server: RedisServer, jsonl: bool) -> None:
+def test_cli_output_has_no_raw_escape_or_bell(
+    redis_server: RedisServer, prefix: str, jsonl: bool
+) -> None:
     args = ("tail", RUN, "--no-follow", *(("--jsonl",) if jsonl else ()))
-    result = run_cli(*args, env=env_for(server), timeout=60)
+    result = run_cli(*args, env=redis_env_for(redis_server, prefix), timeout=60)
     assert result.returncode == 0, result.stderr
     out = result.stdout
     # every entry and the finished notice; the XADD * entry's id is a clock value, not a seq
@@ -137,10 +139,12 @@ def test_cli_output_has_no_raw_escape_or_bell(server: RedisServer, jsonl: bool) 
         assert records[0]["payload"]["state_summary"] == HOSTILE  # exact, once decoded
 
 
-async def test_follow_delivers_the_broken_entries_too(server: RedisServer) -> None:
+async def test_follow_delivers_the_broken_entries_too(
+    redis_server: RedisServer, prefix: str
+) -> None:
     from arena_tui.broker.follow import read_to_end
 
-    broker = RedisStreamsBroker(server.url, key_prefix="rel")
+    broker = RedisStreamsBroker(redis_server.url, key_prefix=prefix)
     try:
         items = [item async for item in read_to_end(broker, RUN)]
     finally:

@@ -12,18 +12,20 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from app_helpers import SIZE, app_on, until, watch
-from follow_helpers import Recorder, event
 from redis.asyncio.connection import AbstractConnection
-from redis_server import RedisServer
 
-from arena_tui.broker import codec
 from arena_tui.broker.follow import Finished
 from arena_tui.broker.redis import RedisStreamsBroker
 from arena_tui.ui.screens.help import HelpScreen
+from tests.support.events import counted
+from tests.support.follow import Recorder
+from tests.support.pilot import WIDE, live_app, until, watch
+from tests.support.redis_server import RedisServer
+from tests.support.wire import WireWriter, entry
 
 pytestmark = pytest.mark.redis
 
@@ -79,11 +81,13 @@ async def server() -> AsyncIterator[RedisServer]:
 def seed_idle_runs(server: RedisServer, start: int, stop: int) -> None:
     raw = server.client()
     pipe = raw.pipeline(transaction=False)
+    now = datetime.now(UTC)
     for i in range(start, stop):
         run_id = f"idle{i:04d}"
-        pipe.set(f"rel:run:{run_id}:open", b"1")
-        pipe.set(f"rel:run:{run_id}:seq", b"1")
-        pipe.xadd(f"rel:run:{run_id}:events", codec.encode_event(event(run_id, 0)), id="1-0")
+        producer = WireWriter(pipe, "rel", run_id)  # one round trip for them all
+        producer.open(sentinel=b"1")
+        pipe.set(producer.seq_key, b"1")
+        producer.write(1, entry(run_id, "metric", {"name": "i", "value": 0.0}, ts=now))
     pipe.execute()
     raw.close()
 
@@ -92,7 +96,7 @@ async def produce(broker: RedisStreamsBroker, run_id: str, stop: asyncio.Event) 
     await broker.open_run(run_id)
     sent = 0
     while not stop.is_set():
-        await broker.publish_many(run_id, [event(run_id, sent + i) for i in range(BATCH)])
+        await broker.publish_many(run_id, [counted(run_id, sent + i) for i in range(BATCH)])
         sent += BATCH
         await asyncio.sleep(EVERY)
     await broker.close_run(run_id)
@@ -123,8 +127,8 @@ async def test_thousand_runs_and_5000_events_per_second(server: RedisServer, tri
         ]
         await asyncio.sleep(0.2)
         follower = Recorder(viewer, "busy0")
-        app = app_on(RedisStreamsBroker(server.url, key_prefix="rel"))
-        async with app.run_test(size=SIZE) as pilot:
+        app = live_app(RedisStreamsBroker(server.url, key_prefix="rel"))
+        async with app.run_test(size=WIDE) as pilot:
             screen = watch(app)
             total = IDLE_RUNS + PRODUCERS
             await until(pilot, lambda: len(screen.sidebar.runs.runs) == total, within=15)

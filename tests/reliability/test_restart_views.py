@@ -13,13 +13,24 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from app_helpers import SIZE, app_on, pane, screen_text, shown_seqs, status_text, toasts, until
-from cli_proc import TailProc
-from follow_helpers import Producer, event
-from redis_server import RedisServer
 
 from arena_tui.broker.redis import RedisStreamsBroker
 from arena_tui.model.rows import MarkRow
+from tests.support.cli import CliProc
+from tests.support.events import counted
+from tests.support.follow import Producer
+from tests.support.pilot import (
+    WIDE,
+    live_app,
+    pane,
+    screen_text,
+    shown_seqs,
+    status_text,
+    toasts,
+    until,
+)
+from tests.support.redis_server import RedisServer
+from tests.support.wire import republish
 
 pytestmark = pytest.mark.redis
 
@@ -33,17 +44,7 @@ async def aof_server() -> AsyncIterator[RedisServer]:
 def republish_fresh(server: RedisServer, n: int) -> None:
     """What a producer does after a restart without persistence: seq 1, 2, ... again."""
     raw = server.client()
-    raw.set("rel:run:r1:open", b"1")
-    for i in range(n):
-        raw.eval(
-            "local s = redis.call('INCR', KEYS[1]) "
-            "redis.call('XADD', KEYS[2], s .. '-0', 'r', 'r1', 'a', 'new', 't', '1', "
-            "'k', 'metric', 'p', ARGV[1], 'ts', '2026-06-07T12:00:00+00:00', 'v', '1')",
-            2,
-            "rel:run:r1:seq",
-            "rel:run:r1:events",
-            f'{{"kind":"metric","name":"new","value":{i}}}',
-        )
+    republish(raw, "r1", n)
     raw.close()
 
 
@@ -57,7 +58,7 @@ async def test_cli_tail_jsonl_across_a_kill_and_restart_has_every_seq_once(
         producer = Producer(writer, "r1")
         producer.start()
         await producer.wait_for(20)
-        with TailProc("tail", "r1", "--jsonl", env=env) as tail:
+        with CliProc("tail", "r1", "--jsonl", env=env) as tail:
             await asyncio.to_thread(tail.line)  # reading
             await producer.wait_for(len(producer.seqs) + 30)
             await asyncio.to_thread(aof_server.kill)
@@ -68,7 +69,7 @@ async def test_cli_tail_jsonl_across_a_kill_and_restart_has_every_seq_once(
             await writer.close_run("r1")
 
             def until_finished() -> list[dict[str, Any]]:
-                got = []
+                got: list[dict[str, Any]] = []
                 while not got or got[-1]["type"] != "finished":
                     got.append(tail.record())
                 return got
@@ -94,8 +95,8 @@ async def test_cli_tail_reports_a_restart_without_persistence_as_a_reset() -> No
         env = {"ARENA_BROKER_BACKEND": "redis", "REDIS_URL": server.url, "ARENA_KEY_PREFIX": "rel"}
         try:
             await writer.open_run("r1")
-            await writer.publish_many("r1", [event("r1", i) for i in range(10)])
-            with TailProc("tail", "r1", "--jsonl", env=env) as tail:
+            await writer.publish_many("r1", [counted("r1", i) for i in range(10)])
+            with CliProc("tail", "r1", "--jsonl", env=env) as tail:
                 first = [await asyncio.to_thread(tail.record) for _ in range(10)]
                 await asyncio.to_thread(server.kill)
                 await asyncio.to_thread(server.start)
@@ -126,14 +127,22 @@ async def test_app_shows_reconnecting_then_a_reconnected_mark_and_every_seq_once
         producer = Producer(writer, "r1", interval=0.01)
         producer.start()
         await producer.wait_for(20)
-        app = app_on(viewer, run_id="r1")
-        async with app.run_test(size=SIZE, notifications=True) as pilot:
+        app = live_app(viewer, run_id="r1")
+        async with app.run_test(size=WIDE, notifications=True) as pilot:
             await until(pilot, lambda: len(shown_seqs(app)) >= 30, what="30 events")
             await asyncio.to_thread(aof_server.kill)
             await until(pilot, lambda: "reconnecting (attempt" in status_text(app))
             seen_status = status_text(app)
+            await until(  # a toast expires: wait for it while the server is down
+                pilot,
+                lambda: any("connection lost, reconnecting" in t for t in toasts(app)),
+                what="the connection-lost toast",
+            )
             await asyncio.to_thread(aof_server.start)
-            marks = lambda: [r for r in pane(app).view.rows if isinstance(r, MarkRow)]  # noqa: E731
+
+            def marks() -> list[MarkRow]:
+                return [r for r in pane(app).view.rows if isinstance(r, MarkRow)]
+
             await until(pilot, lambda: bool(marks()), what="the reconnected mark")
             await producer.wait_for(len(producer.seqs) + 30)
             await producer.stop()
@@ -145,7 +154,6 @@ async def test_app_shows_reconnecting_then_a_reconnected_mark_and_every_seq_once
             mark = marks()[0].text
             assert mark.startswith("⟳ reconnected after ")
             assert "reconnected after" in screen_text(app)
-            assert any("connection lost, reconnecting" in t for t in toasts(app))
     finally:
         await writer.aclose()
         await viewer.aclose()
@@ -160,9 +168,9 @@ async def test_app_shows_a_reset_as_a_mark_and_a_toast_then_the_new_run() -> Non
         viewer = RedisStreamsBroker(server.url, key_prefix="rel")
         try:
             await writer.open_run("r1")
-            await writer.publish_many("r1", [event("r1", i) for i in range(30)])
-            app = app_on(viewer, run_id="r1")
-            async with app.run_test(size=SIZE, notifications=True) as pilot:
+            await writer.publish_many("r1", [counted("r1", i) for i in range(30)])
+            app = live_app(viewer, run_id="r1")
+            async with app.run_test(size=WIDE, notifications=True) as pilot:
                 await until(pilot, lambda: shown_seqs(app) == list(range(1, 31)))
                 await asyncio.to_thread(server.kill)
                 await until(pilot, lambda: "reconnecting" in status_text(app))

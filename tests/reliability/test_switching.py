@@ -13,11 +13,12 @@ import asyncio
 from collections.abc import AsyncIterator
 
 import pytest
-from app_helpers import SIZE, app_on, pane, shown_seqs, tail_workers, until, watch
-from follow_helpers import Recorder, event
-from redis_server import RedisServer
 
 from arena_tui.broker.redis import RedisStreamsBroker
+from tests.support.events import counted
+from tests.support.follow import Recorder
+from tests.support.pilot import WIDE, live_app, pane, shown_seqs, tail_workers, until, watch
+from tests.support.redis_server import RedisServer
 
 pytestmark = pytest.mark.redis
 
@@ -35,7 +36,7 @@ async def seeded() -> AsyncIterator[tuple[RedisServer, RedisStreamsBroker]]:
         try:
             for r in range(RUNS):
                 await broker.open_run(f"r{r}")
-                await broker.publish_many(f"r{r}", [event(f"r{r}", i) for i in range(EVENTS)])
+                await broker.publish_many(f"r{r}", [counted(f"r{r}", i) for i in range(EVENTS)])
             yield server, broker
         finally:
             await broker.aclose()
@@ -57,7 +58,7 @@ def other_tasks() -> list[asyncio.Task[object]]:
 async def assert_replies_line_up(broker: RedisStreamsBroker) -> None:
     """A publish and a read on the cancelled followers' pool get their own replies."""
     for r in range(RUNS):
-        assert await broker.publish(f"r{r}", event(f"r{r}", EVENTS)) == EVENTS + 1
+        assert await broker.publish(f"r{r}", counted(f"r{r}", EVENTS)) == EVENTS + 1
         got = await broker.read_range(f"r{r}", EVENTS, count=5)
         assert [e.seq for e in got.envelopes] == [EVENTS, EVENTS + 1]
         assert {e.event.run_id for e in got.envelopes} == {f"r{r}"}
@@ -87,8 +88,8 @@ async def test_switching_runs_in_the_app_keeps_one_tail_and_quitting_leaves_noth
     viewer = RedisStreamsBroker(server.url, key_prefix="rel")
     opened: set[str] = set()
     try:
-        app = app_on(viewer)
-        async with app.run_test(size=SIZE) as pilot:
+        app = live_app(viewer)
+        async with app.run_test(size=WIDE) as pilot:
             screen = watch(app)
             await until(pilot, lambda: len(screen.sidebar.runs.runs) == RUNS, what="runs")
             await until(pilot, lambda: len(shown_seqs(app)) == EVENTS, what="first run")

@@ -2,22 +2,10 @@
 
 from __future__ import annotations
 
-import io
+from typing import Any
 
 import pytest
-from rich.console import Console
-from textual.widgets import Static
-from ui_helpers import (
-    app_for,
-    event,
-    line_text,
-    pane,
-    seed_run,
-    status_text,
-    toasts,
-    until,
-    watch,
-)
+from textual.screen import Screen
 
 from arena_tui.broker.errors import BrokerClosedError
 from arena_tui.broker.inprocess import InProcessBroker
@@ -26,6 +14,18 @@ from arena_tui.ui.screens.help import HelpScreen
 from arena_tui.ui.widgets.detail_pane import DetailPane
 from arena_tui.ui.widgets.runs_sidebar import RunsSidebar
 from arena_tui.ui.widgets.status_bar import StatusBar
+from tests.support.events import turn_loop
+from tests.support.pilot import (
+    app_for,
+    detail_text,
+    line_text,
+    pane,
+    seed_run,
+    status_text,
+    toasts,
+    until,
+    watch,
+)
 
 SIZE = (120, 32)
 
@@ -170,7 +170,9 @@ async def test_hostile_event_text_is_rendered_literally() -> None:
     hostile = "[red]x[/red] [link=https://evil]y[/link] \x1b]52;c;aGk=\x07 \x1b[2J \u202e bell\x07"
     await broker.publish(
         "r1",
-        event("r1", 4, kind="llm_prompt", payload={"state_summary": hostile}, agent_id="\x1b[31m"),
+        turn_loop(
+            "r1", 4, kind="llm_prompt", payload={"state_summary": hostile}, agent_id="\x1b[31m"
+        ),
     )
     app = app_for(broker, run_id="r1")
     async with app.run_test(size=(200, 32)) as pilot:
@@ -187,19 +189,12 @@ async def test_hostile_event_text_is_rendered_literally() -> None:
         await pilot.press("enter")
         detail = app.screen.query_one(DetailPane)
         assert detail.has_class("-open")
-        body = detail_body_text(detail)
+        body = detail_text(app, width=200)
         assert "[red]x[/red] [link=https://evil]y[/link]" in body  # markup shown, not applied
         assert "\\u001b]52;c;aGk=\\u0007" in body  # the OSC 52 write, JSON-escaped
         assert "\\u202e" in body
         assert "\x1b" not in body
         assert "\u202e" not in body
-
-
-def detail_body_text(detail: DetailPane) -> str:
-    """The detail pane's whole content as plain text, the way a terminal would show it."""
-    console = Console(file=io.StringIO(), width=200, color_system=None, record=True)
-    console.print(detail.query_one("#detail-body", Static).content)
-    return console.export_text()
 
 
 async def test_detail_pane_follows_the_cursor() -> None:
@@ -226,7 +221,8 @@ async def test_help_palette_and_quit_closing_the_broker() -> None:
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         await pilot.press("escape")
-        titles = [c.title for c in app.get_system_commands(app.screen)]
+        screen: Screen[Any] = app.screen
+        titles = [c.title for c in app.get_system_commands(screen)]
         for title in (
             "Follow newest",
             "Go to…",
@@ -241,4 +237,4 @@ async def test_help_palette_and_quit_closing_the_broker() -> None:
         assert app.screen.query_one(StatusBar)
         await pilot.press("q")
     with pytest.raises(BrokerClosedError):
-        await broker.publish("r1", event("r1", 6))
+        await broker.publish("r1", turn_loop("r1", 6))

@@ -7,8 +7,6 @@ from collections.abc import Sequence
 from typing import Any
 
 import pytest
-from redis_server import RedisServer
-from ui_helpers import event, seed_run
 
 from arena_tui.broker.clock import FrozenClock, SystemClock
 from arena_tui.broker.errors import BrokerAuthError, BrokerError, BrokerUnavailableError
@@ -20,6 +18,9 @@ from arena_tui.model.log import Fetch, Purpose
 from arena_tui.reading.fetch import fetch_page, perform
 from arena_tui.reading.seek import TurnNotFound, find_turn
 from arena_tui.ui.broker_io import follow_run
+from tests.support.events import turn_loop
+from tests.support.pilot import seed_run
+from tests.support.redis_server import RedisServer
 
 
 class Recorder:
@@ -110,7 +111,7 @@ async def test_tail_survives_a_redis_restart_and_says_how_long_it_was_away() -> 
         broker = RedisStreamsBroker(server.url, key_prefix="io")
         try:
             await broker.open_run("r1")
-            await broker.publish_many("r1", [event("r1", s) for s in range(1, 6)])
+            await broker.publish_many("r1", [turn_loop("r1", s) for s in range(1, 6)])
             sink = Recorder()
             task = asyncio.create_task(follow_run(broker, "r1", 1, sink, clock=SystemClock()))
             async with asyncio.timeout(10):
@@ -121,7 +122,7 @@ async def test_tail_survives_a_redis_restart_and_says_how_long_it_was_away() -> 
             await sink.wait_for("reconnecting")
             server.start()
             await sink.wait_for("reconnected")
-            await broker.publish_many("r1", [event("r1", s) for s in range(6, 9)])
+            await broker.publish_many("r1", [turn_loop("r1", s) for s in range(6, 9)])
             await broker.close_run("r1")
             await asyncio.wait_for(task, 15)
             assert sink.seqs == list(range(1, 9)), "every seq exactly once across the restart"

@@ -9,11 +9,12 @@ wheel, the scrollbar), so the view keeps following the newest event while events
 from __future__ import annotations
 
 from textual.scrollbar import ScrollTo
-from ui_helpers import SIZE, app_for, event, pane, seed_run, status_text, until, watch
 
 from arena_tui.broker.inprocess import InProcessBroker
 from arena_tui.broker.models import Envelope
 from arena_tui.ui.widgets.detail_pane import DetailPane
+from tests.support.events import turn_loop
+from tests.support.pilot import SIZE, app_for, pane, seed_run, status_text, until, watch
 
 
 async def test_detail_pane_open_and_close_while_streaming_keeps_following() -> None:
@@ -29,12 +30,12 @@ async def test_detail_pane_open_and_close_while_streaming_keeps_following() -> N
             assert detail.has_class("-open")
             await seed_run(broker, "r1", 25, start=newest + 1)
             newest += 25
-            await until(pilot, lambda n=newest: pane(app).view.cursor_seq == n)
+            await until(pilot, lambda n=newest: pane(app).view.cursor_seq == n)  # type: ignore[misc]
             await pilot.press("enter")
             assert not detail.has_class("-open")
             await seed_run(broker, "r1", 25, start=newest + 1)
             newest += 25
-            await until(pilot, lambda n=newest: pane(app).view.last_seq == n)
+            await until(pilot, lambda n=newest: pane(app).view.last_seq == n)  # type: ignore[misc]
             await pilot.pause()
             view = pane(app).view
             assert view.following
@@ -72,8 +73,8 @@ async def test_a_batch_after_a_quiet_frame_is_applied_at_once_then_one_update_pe
         await until(pilot, lambda: pane(app).view.cursor_seq == 20)
         await pilot.pause(0.1)  # more than a frame since anything was applied
         screen = watch(app)
-        screen.tail_events([Envelope(21, event("r1", 21))])
+        screen.tail_events([Envelope(21, turn_loop("r1", 21))])
         assert pane(app).view.cursor_seq == 21  # applied now, not after a timer
-        screen.tail_events([Envelope(22, event("r1", 22))])
+        screen.tail_events([Envelope(22, turn_loop("r1", 22))])
         assert pane(app).view.cursor_seq == 21  # within the same frame: waits for its end
         await until(pilot, lambda: pane(app).view.cursor_seq == 22)

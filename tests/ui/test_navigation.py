@@ -7,18 +7,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from ui_helpers import (
-    T0,
-    app_for,
-    event,
-    line_text,
-    pane,
-    seed_run,
-    status_text,
-    toasts,
-    until,
-    watch,
-)
 
 from arena_tui.broker.clock import FrozenClock
 from arena_tui.broker.inprocess import InProcessBroker
@@ -29,8 +17,20 @@ from arena_tui.model.rows import EventRow
 from arena_tui.ui.app import ArenaApp
 from arena_tui.ui.screens.prompt import PromptScreen
 from arena_tui.ui.widgets.log_lines import HEADER, HEADER_NO_TIME
-
-SIZE = (120, 32)
+from arena_tui.ui.widgets.runs_sidebar import RunsSidebar
+from tests.support.events import T0, turn_loop
+from tests.support.pilot import (
+    NOW,
+    SIZE,
+    app_for,
+    line_text,
+    pane,
+    seed_run,
+    status_text,
+    toasts,
+    until,
+    watch,
+)
 
 
 async def loaded_app(n: int, *, close: bool = False) -> tuple[InProcessBroker, ArenaApp]:
@@ -45,7 +45,7 @@ async def test_search_finds_hits_beyond_the_rows_in_memory_and_steps_both_ways()
     # one needle far above the window the app holds (it keeps at most 3,000 rows)
     await broker.publish(
         "r1",
-        event("r1", 6001, kind="metric", payload={"name": "needle", "value": 1}),
+        turn_loop("r1", 6001, kind="metric", payload={"name": "needle", "value": 1}),
     )
     app = app_for(broker, run_id="r1")
     async with app.run_test(size=SIZE) as pilot:
@@ -157,7 +157,7 @@ async def test_wrap_and_time_toggles_keep_the_cursor_on_the_same_event() -> None
     await seed_run(broker, "r1", 40)
     await broker.publish(
         "r1",
-        event("r1", 41, kind="world_mutation", payload={"reason": "long " * 60}),
+        turn_loop("r1", 41, kind="world_mutation", payload={"reason": "long " * 60}),
     )
     app = app_for(broker, run_id="r1")
     async with app.run_test(size=SIZE) as pilot:
@@ -262,7 +262,23 @@ def _exported(directory: Path) -> tuple[Path, list[dict[str, object]]]:
 
 
 async def test_sidebar_sparkline_and_kind_counts() -> None:
-    _, app = await loaded_app(40)
+    broker = InProcessBroker()
+    await seed_run(broker, "r1", 40)
+    clock = FrozenClock(at=NOW)
+    app = app_for(broker, run_id="r1", clock=clock)
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: "turn_start 8" in str(watch(app).query_one("#kinds").render()))
         assert "llm_response 8" in str(watch(app).query_one("#kinds").render())
+        sidebar = watch(app).query_one(RunsSidebar)
+        await until(pilot, lambda: bool(sidebar.runs.runs))
+        row = sidebar.render_line(0).text
+        assert row.rstrip().endswith(" 40"), row  # one poll: no rate yet, a blank sparkline
+        last = 40
+        for n in (40, 4):  # 40 events in a second, then 4: two samples of the run's rate
+            await seed_run(broker, "r1", n, start=last + 1)
+            last += n
+            clock.advance(1.0)
+            watch(app).refresh_runs()
+            await until(pilot, lambda: sidebar.runs.runs[0].last_seq == last)  # noqa: B023
+        await until(pilot, lambda: sidebar.render_line(0).text.rstrip().endswith("█▄"))
+        assert sidebar.render_line(0).text.rstrip().endswith(" 84 " + " " * 6 + "█▄")

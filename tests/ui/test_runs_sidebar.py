@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from ui_helpers import app_for, pane, seed_run, until, watch
-
 from arena_tui.broker.inprocess import InProcessBroker
 from arena_tui.ui.widgets.runs_sidebar import RunsSidebar
+from tests.support.pilot import app_for, pane, seed_run, until, watch
 
 N_RUNS = 300
 
@@ -63,6 +62,11 @@ async def test_a_click_opens_the_run_under_the_pointer() -> None:
     async with app.run_test(size=(120, 32)) as pilot:
         sidebar = watch(app).query_one(RunsSidebar)
         await until(pilot, lambda: len(sidebar.runs.runs) == 3)
+        await until(pilot, lambda: pane(app).view.run_id == "run0" and pane(app).view.loaded)
         target = sidebar.runs.runs[2].run_id
+        assert target != "run0"
         await pilot.click(RunsSidebar, offset=(5, 3))  # border row, then rows 0, 1, 2
         await until(pilot, lambda: pane(app).view.run_id == target)
+        assert sidebar.runs.opened == target
+        assert sidebar.runs.highlighted == target
+        assert sidebar.highlighted == 2

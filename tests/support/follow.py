@@ -1,7 +1,7 @@
-"""Helpers for the reliability tests: events, a producer that survives restarts, a recorder.
+"""Around ``follow()``: a producer that survives restarts, and a recorder of what a follower got.
 
-Every test here starts its own ``redis-server`` (``tests/redis_server.py``) because it kills,
-restarts or floods it; the session server of ``tests/conftest.py`` is left to the other suites.
+``Producer`` publishes ``counted(run_id, i)`` for i = 0, 1, ... and retries while Redis is down;
+``Recorder`` consumes ``follow()`` in a task and lets a test wait on what it has seen.
 """
 
 from __future__ import annotations
@@ -11,8 +11,9 @@ import contextlib
 from collections.abc import Callable
 from typing import TypeVar
 
-from arena_tui.broker import BrokerUnavailableError, Event, EventBroker
+from arena_tui.broker import BrokerUnavailableError, EventBroker
 from arena_tui.broker.follow import Backoff, Batch, FollowItem, follow
+from tests.support.events import counted
 
 T = TypeVar("T")
 WAIT = 10.0
@@ -20,13 +21,8 @@ FAST = Backoff(initial=0.05, maximum=0.4)
 """Reconnect quickly in tests: 50 ms, doubling, at most 400 ms."""
 
 
-def event(run_id: str, i: int, kind: str = "metric") -> Event:
-    """Event number ``i`` of a run, stamped now (staleness is judged from ``ts``)."""
-    return Event(run_id, "a", 1 + i // 10, kind, {"name": "i", "value": float(i)}, None)
-
-
 class Producer:
-    """Publishes ``event(run_id, i)`` for i = 0, 1, ... until stopped, retrying while Redis is
+    """Publishes ``counted(run_id, i)`` for i = 0, 1, ... until stopped, retrying while Redis is
     down (a publish is never retried blindly by the broker: see ``broker.redis.connection``)."""
 
     def __init__(self, broker: EventBroker, run_id: str, *, interval: float = 0.005) -> None:
@@ -42,7 +38,7 @@ class Producer:
     async def publish_one(self) -> int:
         while True:
             try:
-                seq = await self.broker.publish(self.run_id, event(self.run_id, len(self.seqs)))
+                seq = await self.broker.publish(self.run_id, counted(self.run_id, len(self.seqs)))
             except BrokerUnavailableError:
                 self.failures += 1
                 await asyncio.sleep(0.02)
