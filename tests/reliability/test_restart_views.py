@@ -41,6 +41,13 @@ async def aof_server() -> AsyncIterator[RedisServer]:
         yield server
 
 
+def restart_and_republish(server: RedisServer, n: int) -> None:
+    """Kill and restart ``server`` (no persistence: everything is lost), then republish."""
+    server.kill()
+    server.start()
+    republish_fresh(server, n)
+
+
 def republish_fresh(server: RedisServer, n: int) -> None:
     """What a producer does after a restart without persistence: seq 1, 2, ... again."""
     raw = server.client()
@@ -98,9 +105,9 @@ async def test_cli_tail_reports_a_restart_without_persistence_as_a_reset() -> No
             await writer.publish_many("r1", [counted("r1", i) for i in range(10)])
             with CliProc("tail", "r1", "--jsonl", env=env) as tail:
                 first = [await asyncio.to_thread(tail.record) for _ in range(10)]
-                await asyncio.to_thread(server.kill)
-                await asyncio.to_thread(server.start)
-                await asyncio.to_thread(republish_fresh, server, 3)
+                # one thread, no await in between: the tail's next retry should find the
+                # republished run, not an empty server (new_last_seq is read at that retry)
+                await asyncio.to_thread(restart_and_republish, server, 3)
                 raw = server.client()
                 raw.delete("rel:run:r1:open")
                 raw.close()

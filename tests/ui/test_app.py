@@ -170,9 +170,7 @@ async def test_hostile_event_text_is_rendered_literally() -> None:
     hostile = "[red]x[/red] [link=https://evil]y[/link] \x1b]52;c;aGk=\x07 \x1b[2J \u202e bell\x07"
     await broker.publish(
         "r1",
-        turn_loop(
-            "r1", 4, kind="llm_prompt", payload={"state_summary": hostile}, agent_id="\x1b[31m"
-        ),
+        turn_loop("r1", 4, kind="llm_prompt", payload={"state_summary": hostile}, agent="\x1b[31m"),
     )
     app = app_for(broker, run_id="r1")
     async with app.run_test(size=(200, 32)) as pilot:
