@@ -7,13 +7,11 @@ or a package; a package means every ``.py`` file under it. The floors, bottom up
     broker, model  ->  reading  ->  headless (the CLI)  |  ui (the app)
 
 ``broker`` and ``model`` are pure (no Textual, no Rich); the reading floor uses only them; the
-two faces never import each other, and the headless one has no Textual. The reading case is
-collected once ``arena_tui/reading`` exists.
+two faces never import each other, and the headless one has no Textual.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import subprocess
 import sys
@@ -85,25 +83,17 @@ FLOORS: dict[str, Floor] = {
         "the two faces share the floors below them, not each other",
     ),
 }
-if importlib.util.find_spec("arena_tui.reading") is not None:
-    FLOORS["reading uses only broker and model"] = Floor(
-        ("arena_tui.reading",),
-        (
-            *UI_LIBRARIES,
-            *(
-                f"arena_tui.{p.stem}"
-                for p in sorted(PACKAGE.iterdir())
-                if p.stem not in {"broker", "model", "reading", "__init__", "__pycache__", "py"}
-                and (p.is_dir() or p.suffix == ".py")
-            ),
-        ),
-        "the reading floor (tail, fetch, scans, export) serves both faces from below them",
-    )
+FLOORS["reading uses only broker and model"] = Floor(
+    ("arena_tui.reading",),
+    (
+        *UI_LIBRARIES,
+        *(f"arena_tui.{name}" for name in ("ui", "headless", "arena", "cli", "config")),
+    ),
+    "the reading floor (tail, fetch, scans, export) serves both faces from below them",
+)
 
-KNOWN_BREACHES = {
-    "the app never imports headless": "ui/scan_io.py imports headless.tail until the reading "
-    "floor of issue 9 lands; then this case passes and the marker must go (strict xfail)",
-}
+KNOWN_BREACHES: dict[str, str] = {}
+"""Cases that fail today, by id, with why: a strict xfail, so the fix must remove the entry."""
 
 PROBE = """
 import importlib, json, sys
