@@ -312,7 +312,7 @@ def account(
     for before, after in itertools.pairwise(known):
         if before.gen == after.gen:
             report.fail(f"{name}: a reset between two epochs of the same generation {before.gen}")
-        for gen in range(before.gen + 1, after.gen):  # type: ignore[operator]
+        for gen in range(before.gen + 1, after.gen):  # type: ignore[operator, arg-type]
             report.lost_reset += sum(1 for _ in gens.get(gen, []))
     for epoch in known:
         group = gens.get(epoch.gen, [])  # type: ignore[arg-type]

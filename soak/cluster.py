@@ -1,6 +1,6 @@
 """The soak's Redis and the bookkeeping every actor shares.
 
-``Cluster`` owns one private ``redis-server`` (``tests/redis_server.py``: a free port on
+``Cluster`` owns one private ``redis-server`` (``tests/support/redis_server.py``: a free port on
 127.0.0.1, its own dir, never the machine's 6379), the current password (a file the producers
 re-read when refused, and the ``.env`` the apps read at start), and the admin client the faults
 use. ``RunBook`` follows the producers' ledgers as they grow: which runs exist, which are open,
@@ -21,10 +21,10 @@ from typing import Any
 import redis
 
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT / "tests") not in sys.path:
-    sys.path.insert(0, str(ROOT / "tests"))
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
 
-from redis_server import RedisServer  # type: ignore[import-not-found]  # noqa: E402
+from tests.support.redis_server import RedisServer  # noqa: E402
 
 PREFIX = "soak"
 

@@ -13,9 +13,9 @@ import sys
 from collections.abc import Iterator
 
 import pytest
-from cli_helpers import Cli
 
 from arena_tui.web import serve
+from tests.support.cli import Cli
 
 
 def test_the_page_loads_nothing_from_other_hosts() -> None:

@@ -17,8 +17,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from browser import BIN, ServeProcess, browser_tab
-from redis_server import RedisServer, free_port
+
+from tests.e2e.browser import BIN, ServeProcess, browser_tab
+from tests.support.redis_server import RedisServer, free_port
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(180)]
 

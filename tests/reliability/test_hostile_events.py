@@ -76,7 +76,8 @@ async def test_app_shows_everything_literally_marks_broken_and_stays_responsive(
         def rows() -> list[EventRow]:
             return [r for r in pane(app).view.rows if isinstance(r, EventRow)]
 
-        await until(pilot, lambda: len(rows()) == len(entries()) + 1, what="all entries")
+        # a 10 MB entry among them: on a loaded machine the first read takes a while
+        await until(pilot, lambda: len(rows()) == len(entries()) + 1, 30, "all entries")
         text = screen_text(app)
         assert raw_control_chars(app) == set()
         assert "[red]x[/red] [link=https://evil.example]y[/link]" in text
