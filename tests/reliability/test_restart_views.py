@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import signal
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -105,9 +106,14 @@ async def test_cli_tail_reports_a_restart_without_persistence_as_a_reset() -> No
             await writer.publish_many("r1", [counted("r1", i) for i in range(10)])
             with CliProc("tail", "r1", "--jsonl", env=env) as tail:
                 first = [await asyncio.to_thread(tail.record) for _ in range(10)]
-                # one thread, no await in between: the tail's next retry should find the
-                # republished run, not an empty server (new_last_seq is read at that retry)
-                await asyncio.to_thread(restart_and_republish, server, 3)
+                # the tail is paused meanwhile, so its first retry finds the republished run
+                # (a retry that came between the restart and the republish would see an
+                # empty server and report new_last_seq 0: the race failed this test under load)
+                tail.proc.send_signal(signal.SIGSTOP)
+                try:
+                    await asyncio.to_thread(restart_and_republish, server, 3)
+                finally:
+                    tail.proc.send_signal(signal.SIGCONT)
                 raw = server.client()
                 raw.delete("rel:run:r1:open")
                 raw.close()
