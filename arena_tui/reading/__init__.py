@@ -9,5 +9,6 @@ app runs these in its workers, the CLI awaits them directly):
 * ``fetch``: the range read the log view asks for, retried while the broker is unreachable;
 * ``seek``: one bisection over single-event reads, for ``g t41`` (turns) and ``g 19:42`` (times);
 * ``scans``: whole-run work in chunks: search hits, the kind tally's history;
-* ``export``: the retained run (or a seq range) as ``tail --jsonl`` lines in a file.
+* ``export``: the retained run (or a seq range) as ``tail --jsonl`` lines in a file;
+* ``charts``: the chart series of a run's retained history, page by page.
 """
