@@ -46,8 +46,8 @@ async def test_a_trimmed_run_has_its_head_as_a_gap(
         await broker.publish_many(spec.run_id, events[start : start + 100])
     first = (await broker.read_range(spec.run_id, 1, count=1)).available_from
     assert first > 1
-    start = ChartData.start(len(events) + 1)
-    data = [value async for value in fold_history(broker, spec.run_id, start)][-1]
+    initial = ChartData.start(len(events) + 1)
+    data = [value async for value in fold_history(broker, spec.run_id, initial)][-1]
     [head] = data.gaps()
     assert (head.first_seq, head.last_seq, head.trimmed) == (1, first - 1, True)
     assert data.activity(20).buckets[0].first_seq == first
