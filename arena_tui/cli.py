@@ -2,17 +2,19 @@
 
 This is the only module that reads the environment: it loads ``.env`` from the current
 directory (python-dotenv; variables already set win), builds ``Settings`` from ``os.environ``
-and hands them down. It also owns the exit codes: 0 on success, 2 on usage errors (argparse),
-1 on failure with one line on stderr and no traceback (``ARENA_TUI_DEBUG=1`` shows it), 130 on
-Ctrl-C. Passwords never reach stderr: broker errors are built with masked URLs, and this edge
-masks the configured password once more in whatever it prints. Textual is imported only when
-the app runs, so the headless commands start fast and work without a terminal.
+and hands them down. It also owns the exit codes: 0 on success, 2 on usage errors (argparse,
+or the app without a terminal), 1 on failure with one line on stderr and no traceback
+(``ARENA_TUI_DEBUG=1`` shows it), 130 on Ctrl-C, 143 on SIGTERM. Passwords never reach
+stderr: broker errors are built with masked URLs, and this edge masks the configured password
+once more in whatever it prints. Textual is imported only when the app runs, so the headless
+commands start fast and work without a terminal.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import math
 import os
 import secrets
 import signal
@@ -25,18 +27,29 @@ from urllib.parse import quote, unquote
 from dotenv import load_dotenv
 
 from arena_tui import __version__
-from arena_tui.broker.errors import BrokerError, RunNotFoundError
+from arena_tui.broker.errors import BrokerError, BrokerUnavailableError, RunNotFoundError
 from arena_tui.broker.factory import make_broker
 from arena_tui.broker.protocol import EventBroker
 from arena_tui.config import Settings
 from arena_tui.headless import commands
+from arena_tui.headless.run_ids import resolve_run_id
 from arena_tui.model.match import EventFilter, MatchSyntaxError, SearchPattern, parse_search
 from arena_tui.model.text import safe_text
 
 PROG = "arena-tui"
 EXIT_FAILURE = 1
+EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
+EXIT_TERMINATED = 143
+PRODUCE_TURNS = 200
+TAIL_RETRY_FOR_S = 30.0
+"""How long ``tail`` (following) waits for a broker it has never reached, by default."""
+NO_TERMINAL = (
+    f"{PROG}: error: the app needs a terminal (stdin and stderr must be a tty); "
+    f"without one use the headless commands: `{PROG} runs`, `{PROG} tail RUN_ID`"
+)
 CANCEL_GRACE_S = 2.0
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -47,6 +60,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run(args, env)
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
+    except Terminated:
+        return EXIT_TERMINATED
     except BrokenPipeError:  # `arena-tui tail ... | head`: the reader has all it wanted
         _silence_stdout()
         return 0
@@ -68,6 +83,10 @@ def _run(args: argparse.Namespace, env: Mapping[str, str]) -> int:
         return _serve(settings, args)
     if args.command in (None, "demo"):
         return _run_app(settings, run_id=args.run, seq=args.seq, force_demo=args.command == "demo")
+    if args.command == "produce" and args.forever and not args.rate:
+        build_parser().error(
+            "produce --forever needs a rate: --rate 0 would publish unpaced for ever"
+        )
     if args.command == "produce" and args.max_len is not None:
         settings = replace(settings, broker=replace(settings.broker, max_len=args.max_len))
     out = sys.stdout
@@ -84,7 +103,7 @@ def _run(args: argparse.Namespace, env: Mapping[str, str]) -> int:
             b,
             out,
             runs=args.runs,
-            turns=args.turns,
+            turns=None if args.forever else args.turns,
             rate=args.rate or None,
             label=args.label,
             keep_open=args.keep_open,
@@ -103,17 +122,30 @@ async def _with_broker(settings: Settings, job: Callable[[EventBroker], Awaitabl
         await broker.aclose()
 
 
+class Terminated(Exception):
+    """SIGTERM ended a headless command (after it unwound): exit 143."""
+
+
 async def _interruptible(job: Awaitable[int]) -> int:
-    """Run ``job``; Ctrl-C cancels it and raises ``KeyboardInterrupt``, whatever it is doing.
+    """Run ``job``; Ctrl-C (SIGINT) or SIGTERM cancels it, whatever it is doing, and raises
+    ``KeyboardInterrupt`` (exit 130) or ``Terminated`` (exit 143) once it has unwound (so
+    ``produce`` closes its runs on ``kill``, as on Ctrl-C).
 
     asyncio.run's own Ctrl-C only cancels the main task, and a library that swallows that
     cancellation (seen in a redis-py read under load) would leave the process hanging. So the
-    job gets ``CANCEL_GRACE_S`` to unwind; past that the process exits at once with 130.
+    job gets ``CANCEL_GRACE_S`` to unwind; past that the process exits at once with 130 (143).
     """
     loop = asyncio.get_running_loop()
     task = asyncio.ensure_future(job)
+    received: list[signal.Signals] = []
     interrupted = asyncio.Event()
-    loop.add_signal_handler(signal.SIGINT, interrupted.set)
+
+    def on_signal(sig: signal.Signals) -> None:
+        received.append(sig)
+        interrupted.set()
+
+    for sig in STOP_SIGNALS:
+        loop.add_signal_handler(sig, on_signal, sig)
     waiter = asyncio.ensure_future(interrupted.wait())
     try:
         await asyncio.wait({task, waiter}, return_when=asyncio.FIRST_COMPLETED)
@@ -121,16 +153,21 @@ async def _interruptible(job: Awaitable[int]) -> int:
             return task.result()
         task.cancel()
         done, _ = await asyncio.wait({task}, timeout=CANCEL_GRACE_S)
+        terminated = received[0] == signal.SIGTERM
         if not done:
             sys.stdout.flush()
-            os._exit(EXIT_INTERRUPTED)
-        raise KeyboardInterrupt
+            os._exit(EXIT_TERMINATED if terminated else EXIT_INTERRUPTED)
+        raise Terminated if terminated else KeyboardInterrupt
     finally:
         waiter.cancel()
-        loop.remove_signal_handler(signal.SIGINT)
+        for sig in STOP_SIGNALS:
+            loop.remove_signal_handler(sig)
 
 
 async def _tail(broker: EventBroker, settings: Settings, args: argparse.Namespace) -> int:
+    retry_for = args.retry_for
+    if retry_for is None:
+        retry_for = 0.0 if args.no_follow else TAIL_RETRY_FOR_S
     try:
         return await commands.tail(
             broker,
@@ -142,18 +179,23 @@ async def _tail(broker: EventBroker, settings: Settings, args: argparse.Namespac
             jsonl=args.jsonl,
             event_filter=EventFilter.of(args.kind, args.agent),
             grep=args.grep,
+            retry_for=retry_for,
         )
     except RunNotFoundError:
-        where = (
-            f"prefix {settings.broker.key_prefix}"
-            if settings.broker.backend == "redis"
-            else "in-process"
-        )
-        hint = _inprocess_hint(settings)
-        raise BrokerError(
-            f"run {safe_text(args.run_id)} is not in the broker ({where}): "
-            f"list runs with `{PROG} runs`{'; ' + hint if hint else ''}"
-        ) from None
+        raise _not_in_broker(settings, args.run_id) from None
+
+
+def _not_in_broker(settings: Settings, run_id: str) -> BrokerError:
+    where = (
+        f"prefix {settings.broker.key_prefix}"
+        if settings.broker.backend == "redis"
+        else "in-process"
+    )
+    hint = _inprocess_hint(settings)
+    return BrokerError(
+        f"run {safe_text(run_id)} is not in the broker ({where}): "
+        f"list runs with `{PROG} runs`{'; ' + hint if hint else ''}"
+    )
 
 
 def _inprocess_hint(settings: Settings) -> str:
@@ -180,7 +222,13 @@ def _run_app(settings: Settings, *, run_id: str | None, seq: int | None, force_d
     async def run() -> int:
         broker = make_broker(settings.broker)
         try:
-            app = make_app(settings, broker, run_id=run_id, seq=seq, demo=demo)
+            resolved = run_id
+            if run_id is not None and not demo:  # the demo's runs appear once it has started
+                resolved = await _app_run_id(broker, settings, run_id)
+            if not _has_terminal():
+                print(NO_TERMINAL, file=sys.stderr)
+                return EXIT_USAGE
+            app = make_app(settings, broker, run_id=resolved, seq=seq, demo=demo)
             await app.run_async()
             return app.return_code or 0
         finally:
@@ -214,6 +262,27 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     except serve.ServeError as exc:
         return _fail(str(exc), os.environ)
     return 0
+
+
+async def _app_run_id(broker: EventBroker, settings: Settings, run_id: str) -> str:
+    """The run ``--run`` names (a unique prefix is enough), checked before the app starts:
+    an unknown or ambiguous id fails at once, with tail's words. A broker that cannot be
+    asked now leaves the id as given: the app shows the connection state and retries."""
+    try:
+        return await resolve_run_id(broker, run_id)
+    except RunNotFoundError:
+        raise _not_in_broker(settings, run_id) from None
+    except BrokerUnavailableError:
+        return run_id
+
+
+def _has_terminal() -> bool:
+    """Textual's terminal driver reads keys from stdin and draws on stderr: both must be a
+    terminal. An explicit ``TEXTUAL_DRIVER`` brings its own I/O (``serve``'s tabs run the app
+    with textual-serve's web driver, over pipes)."""
+    if os.environ.get("TEXTUAL_DRIVER", "").strip():
+        return True
+    return sys.stdin.isatty() and sys.stderr.isatty()
 
 
 def _seed(value: int | None) -> int:
@@ -270,6 +339,20 @@ def _grep(text: str) -> SearchPattern:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def _retry_for(text: str) -> float:
+    if text.strip().lower() == "none":
+        return math.inf
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (value >= 0 and math.isfinite(value)):
+        raise argparse.ArgumentTypeError(
+            f"must be a number of seconds (0: no retry) or none (retry for ever), got {text}"
+        )
+    return value
+
+
 def _rate(text: str) -> float:
     value = float(text)
     if not value >= 0 or value == float("inf"):
@@ -285,7 +368,12 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Configuration comes from the environment and ./.env (see env.example).",
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
-    parser.add_argument("--run", metavar="RUN_ID", help="open the app on this run")
+    parser.add_argument(
+        "--run",
+        metavar="RUN_ID",
+        help="open the app on this run: its id or any unique prefix (the 8 characters the app "
+        "shows); an unknown or ambiguous id exits 1 before the app starts",
+    )
     parser.add_argument("--seq", type=_non_negative, metavar="N", help="... at this seq")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -294,8 +382,18 @@ def build_parser() -> argparse.ArgumentParser:
     runs = sub.add_parser("runs", help="list every run the broker holds")
     runs.add_argument("--json", action="store_true", help="one JSON array of run objects")
 
-    tail = sub.add_parser("tail", help="print a run's events in seq order")
-    tail.add_argument("run_id", metavar="RUN_ID")
+    tail = sub.add_parser(
+        "tail",
+        help="print a run's events in seq order",
+        description="Print a run's events in seq order, with a notice line (a record with "
+        "--jsonl) for each overflow, gap, reconnect, reset and the end of the run. Exit codes: 0 "
+        "the run finished (or, with --no-follow, its newest event was printed), 1 an error (one "
+        "line on stderr: unknown or ambiguous run, refused password, broker unreachable past "
+        "--retry-for), 2 a usage error, 130 Ctrl-C, 143 SIGTERM.",
+    )
+    tail.add_argument(
+        "run_id", metavar="RUN_ID", help="a run id, or any unique prefix of one (as the app shows)"
+    )
     tail.add_argument(
         "--from-seq",
         type=_non_negative,
@@ -311,7 +409,16 @@ def build_parser() -> argparse.ArgumentParser:
     tail.add_argument(
         "--jsonl",
         action="store_true",
-        help="one JSON object per line; `type` is event, overflow, gap, reconnected or finished",
+        help="one JSON object per line; `type` is event, overflow, gap, reconnected, reset or "
+        "finished",
+    )
+    tail.add_argument(
+        "--retry-for",
+        type=_retry_for,
+        metavar="SECONDS",
+        help="while the broker has never answered, retry for this long, then exit 1 "
+        f"(default {TAIL_RETRY_FOR_S:g} when following, 0 with --no-follow; 0: fail at once; "
+        "none: retry for ever); once it has answered, a following tail reconnects for ever",
     )
     tail.add_argument(
         "--kind",
@@ -344,8 +451,19 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="runs published concurrently (default 1)",
     )
-    produce.add_argument(
-        "--turns", type=_positive, default=20, metavar="N", help="turns per run (default 20)"
+    length = produce.add_mutually_exclusive_group()
+    length.add_argument(
+        "--turns",
+        type=_positive,
+        default=PRODUCE_TURNS,
+        metavar="N",
+        help=f"turns per run (default {PRODUCE_TURNS}: a minute or more at the default rate, "
+        "so the runs are still live when the app starts)",
+    )
+    length.add_argument(
+        "--forever",
+        action="store_true",
+        help="publish until Ctrl-C or SIGTERM, then close the runs (unless --keep-open)",
     )
     produce.add_argument(
         "--rate",

@@ -9,24 +9,35 @@ test or a tmux pane reading a pipe sees each one at once.
 from __future__ import annotations
 
 import asyncio
+import random
 import shlex
-from collections.abc import Mapping, Sequence
-from typing import TextIO
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import TextIO, TypeVar
 
 from arena_tui.arena.producer import publish_run
 from arena_tui.arena.runs import SMOKE_EVENTS, RunPlanner, RunSpec
-from arena_tui.broker.errors import BrokerAuthError, BrokerConfigError, BrokerError
+from arena_tui.broker.errors import (
+    BrokerAuthError,
+    BrokerConfigError,
+    BrokerError,
+    BrokerUnavailableError,
+)
 from arena_tui.broker.factory import BrokerSettings
+from arena_tui.broker.follow import Backoff
 from arena_tui.broker.models import Envelope
 from arena_tui.broker.protocol import EventBroker
 from arena_tui.headless.output import event_line, notice_line, runs_table
+from arena_tui.headless.run_ids import resolve_run_id
 from arena_tui.model.match import EventFilter, SearchPattern, keeps
 from arena_tui.model.records import dumps_record, record, run_record
 from arena_tui.model.text import safe_text
-from arena_tui.reading.tail import tail_run
+from arena_tui.reading.tail import RETRY, RetryHook, tail_run
 
 SMOKE_TIMEOUT_S = 30.0
 SMOKE_KINDS = ("turn_start", "llm_prompt", "llm_response", "metric")
+CLOSE_ON_CANCEL_S = 1.5
+"""How long a cancelled ``produce`` spends closing its runs (the CLI's grace is 2 s)."""
+T = TypeVar("T")
 
 
 def _say(out: TextIO, line: str) -> None:
@@ -58,13 +69,23 @@ async def tail(
     jsonl: bool,
     event_filter: EventFilter | None = None,
     grep: SearchPattern | None = None,
+    retry_for: float = 0.0,
 ) -> int:
     """Print the run's events and notices; events the filter or ``grep`` rejects are skipped
-    (the app's ``f`` and ``/``, through the same matcher), notices are always printed."""
+    (the app's ``f`` and ``/``, through the same matcher), notices are always printed.
+
+    ``run_id`` may be any unique prefix of a run id (``run_ids``). Until the broker has
+    answered once, an unreachable broker is retried for ``retry_for`` seconds (``math.inf``:
+    for ever; 0: not at all), then the error is raised; once it has answered, ``follow``
+    reconnects for as long as it takes.
+    """
 
     def on_retry(message: str, delay: float) -> None:
         _say(err, f"arena-tui: {message}; retrying in {delay:.1f} s")
 
+    run_id = await first_contact(
+        lambda: resolve_run_id(broker, run_id), retry_for=retry_for, on_retry=on_retry
+    )
     async for item in tail_run(broker, run_id, from_seq=from_seq, follow=follow, on_retry=on_retry):
         if isinstance(item, Envelope) and not keeps(item, event_filter, grep):
             continue
@@ -77,37 +98,82 @@ async def tail(
     return 0
 
 
+async def first_contact(
+    attempt: Callable[[], Awaitable[T]],
+    *,
+    retry_for: float,
+    on_retry: RetryHook,
+    backoff: Backoff = RETRY,
+) -> T:
+    """``attempt()``, retried with ``backoff`` while the broker is unreachable, for at most
+    ``retry_for`` seconds (``math.inf``: for ever); a refused password is never retried.
+    Past the deadline the last ``BrokerUnavailableError`` is raised, saying how long it tried."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + retry_for
+    delays = backoff.delays(random.random)
+    while True:
+        try:
+            return await attempt()
+        except BrokerAuthError:
+            raise
+        except BrokerUnavailableError as exc:
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                if not retry_for:
+                    raise
+                raise BrokerUnavailableError(
+                    f"{exc} (gave up after {retry_for:g} s: --retry-for SECONDS waits longer, "
+                    "--retry-for none for ever)",
+                    url=exc.url,
+                ) from None
+            delay = min(next(delays), remaining)
+            on_retry(str(exc), delay)
+            await asyncio.sleep(delay)
+
+
 async def produce(
     broker: EventBroker,
     out: TextIO,
     *,
     runs: int,
-    turns: int,
+    turns: int | None,
     rate: float | None,
     label: str,
     keep_open: bool,
     seed: int,
 ) -> int:
-    """Publish ``runs`` synthetic runs concurrently; print each run id once it is open."""
+    """Publish ``runs`` synthetic runs concurrently; print each run id once it is open.
+
+    ``turns`` None publishes until cancelled (Ctrl-C, SIGTERM). A cancelled produce closes the
+    runs it left unfinished (unless ``keep_open``), so they show as finished, not stale.
+    """
     planner = RunPlanner(seed)
     specs = [planner.run(label, turns=turns) for _ in range(runs)]
-
-    opened: list[str] = []
+    unfinished: set[str] = set()
 
     def announce(spec: RunSpec) -> None:
-        opened.append(spec.run_id)
+        unfinished.add(spec.run_id)
         _say(out, spec.run_id)
+
+    async def one(spec: RunSpec) -> None:
+        await publish_run(broker, spec, rate=rate, close=not keep_open, on_open=announce)
+        unfinished.discard(spec.run_id)
 
     try:
         async with asyncio.TaskGroup() as tasks:
             for spec in specs:
-                tasks.create_task(
-                    publish_run(broker, spec, rate=rate, close=not keep_open, on_open=announce)
-                )
+                tasks.create_task(one(spec))
+    except asyncio.CancelledError:
+        if unfinished and not keep_open:
+            closes = (broker.close_run(run_id) for run_id in sorted(unfinished))
+            closing = asyncio.ensure_future(asyncio.gather(*closes, return_exceptions=True))
+            await asyncio.wait({closing}, timeout=CLOSE_ON_CANCEL_S)
+            closing.cancel()  # past the grace (a broker gone too): the runs go stale instead
+        raise
     except BaseExceptionGroup as group:
         error = first_error(group)
-        if opened and isinstance(error, BrokerError) and not isinstance(error, BrokerAuthError):
-            runs_open = f"{len(opened)} run{'s' if len(opened) != 1 else ''}"
+        if unfinished and isinstance(error, BrokerError) and not isinstance(error, BrokerAuthError):
+            runs_open = f"{len(unfinished)} run{'s' if len(unfinished) != 1 else ''}"
             raise BrokerError(f"produce stopped with {runs_open} unfinished: {error}") from None
         raise error from None
     return 0

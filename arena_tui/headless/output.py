@@ -20,12 +20,14 @@ NOTICE_MARK = "┄┄"
 
 
 def event_line(envelope: Envelope) -> str:
-    """``seq  time  turn  agent  kind  summary`` with fixed-width leading columns."""
+    """``seq  time  turn  agent  kind  summary`` with fixed-width leading columns; the seq
+    with thousands separators, as in the notices and the app's rows."""
     event = envelope.event
     when = event.ts.astimezone().strftime("%H:%M:%S.%f")[:-3] if event.ts else "--:--:--.---"
     agent = short_id(event.agent_id, 6) if event.agent_id else "-"
     kind = safe_text(event.kind)
-    return f"{envelope.seq:>8}  {when}  {event.t:>4}  {agent:<7}  {kind:<14}  {summarize(envelope)}"
+    seq = f"{envelope.seq:>8,}"
+    return f"{seq}  {when}  {event.t:>4}  {agent:<7}  {kind:<14}  {summarize(envelope)}"
 
 
 def notice_line(notice: Notice) -> str:

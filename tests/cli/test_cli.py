@@ -37,6 +37,10 @@ def test_version(cli: Cli) -> None:
         ("nope",),
         ("produce", "--runs", "0"),
         ("tail", "r", "--from-seq", "x"),
+        ("tail", "r", "--retry-for", "soon"),
+        ("tail", "r", "--retry-for", "-1"),
+        ("produce", "--forever", "--turns", "3"),
+        ("produce", "--forever", "--rate", "0"),
     ],
 )
 def test_usage_errors_exit_2(cli: Cli, args: tuple[str, ...]) -> None:
@@ -86,6 +90,30 @@ def test_tail_of_an_unknown_run_exits_1_with_the_way_out(cli: Cli) -> None:
     line = _one_error_line(cli("tail", "nope", "--no-follow"))
     assert "run nope is not in the broker (in-process)" in line
     assert "`arena-tui runs`" in line
+
+
+def test_the_app_on_an_unknown_run_fails_before_it_starts_with_tails_words(cli: Cli) -> None:
+    env = {"ARENA_TUI_DEMO": "0"}
+    line = _one_error_line(cli("--run", "nope", "--seq", "5", env=env, timeout=20))
+    assert line == _one_error_line(cli("tail", "nope", env=env))
+
+
+@pytest.mark.parametrize("args", [(), ("demo",), ("--seq", "3")])
+def test_the_app_without_a_terminal_exits_2_at_once(cli: Cli, args: tuple[str, ...]) -> None:
+    result = cli(*args, timeout=20)  # stdin is /dev/null, stdout and stderr are pipes
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        "arena-tui: error: the app needs a terminal (stdin and stderr must be a tty); without "
+        "one use the headless commands: `arena-tui runs`, `arena-tui tail RUN_ID`"
+    ]
+    assert result.stdout == ""
+
+
+def test_tail_help_names_every_record_type_and_the_exit_codes(cli: Cli) -> None:
+    text = " ".join(cli("tail", "--help").stdout.split())
+    assert "event, overflow, gap, reconnected, reset or finished" in text
+    assert "--retry-for SECONDS" in text
+    assert "130 Ctrl-C, 143 SIGTERM" in text
 
 
 def test_redis_env_prints_evaluable_exports_with_the_password(cli: Cli) -> None:

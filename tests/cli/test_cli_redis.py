@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import signal
+import time
 from typing import Any
 
 import pytest
@@ -83,6 +84,7 @@ def test_tail_jsonl_reads_an_independent_producer_with_exact_overflow_and_hole(
     assert human.returncode == 0, human.stderr
     assert f"seq {hole:,} missing" in human.stdout
     assert "run finished at seq 1,000" in human.stdout
+    assert "   1,000  " in [line[:10] for line in human.stdout.splitlines()]  # as in the notices
     assert "\x1b" not in human.stdout
 
 
@@ -277,3 +279,121 @@ def test_produce_with_redis_stopped_mid_run_is_one_line_naming_the_unfinished_ru
     )
     assert "ExceptionGroup" not in error
     assert server.password not in error
+
+
+def _finished_runs(raw: redis.Redis, prefix: str, *ids: str) -> None:
+    for run_id in ids:
+        producer = WireWriter(raw, prefix, run_id, maxlen=10_000)
+        producer.open()
+        producer.publish_turns(3)
+        producer.close()
+
+
+def test_tail_accepts_any_unique_prefix_and_names_the_candidates_of_an_ambiguous_one(
+    cli: Cli, redis_env: dict[str, str], raw: redis.Redis, key_prefix: str
+) -> None:
+    ids = ("abc0000100000000", "abc0000200000000", "abd0000300000000", "r1", "r10")
+    _finished_runs(raw, key_prefix, *ids)
+    for typed, meant in [
+        ("abd", ids[2]),
+        ("abc00001", ids[0]),
+        ("abc00002…", ids[1]),  # as the app shows it, ellipsis included
+        ("r1", "r1"),  # an id as written wins over the longer ids it starts
+        (ids[2], ids[2]),
+    ]:
+        result = cli("tail", typed, "--jsonl", env=redis_env)
+        assert result.returncode == 0, (typed, result.stderr)
+        assert {r["run_id"] for r in _jsonl(result.stdout)} == {meant}
+    ambiguous = cli("tail", "abc", env=redis_env)
+    assert ambiguous.returncode == 1
+    assert ambiguous.stderr.splitlines() == [
+        "arena-tui: error: run id abc is ambiguous: it starts 2 runs (abc00001…, abc00002…); "
+        "give more of the id"
+    ]
+    unknown = cli("tail", "abe", env=redis_env)
+    assert unknown.returncode == 1
+    assert unknown.stderr.startswith(
+        f"arena-tui: error: run abe is not in the broker (prefix {key_prefix})"
+    )
+
+
+def test_the_app_resolves_run_before_it_starts(
+    cli: Cli, redis_env: dict[str, str], raw: redis.Redis, key_prefix: str
+) -> None:
+    _finished_runs(raw, key_prefix, "fee0000100000000", "fee0000200000000")
+    ambiguous = cli("--run", "fee", env=redis_env)
+    assert ambiguous.returncode == 1
+    assert "run id fee is ambiguous: it starts 2 runs (fee00001…, fee00002…)" in ambiguous.stderr
+    unknown = cli("--run", "fef", env=redis_env)
+    assert (unknown.returncode, unknown.stderr) == (1, cli("tail", "fef", env=redis_env).stderr)
+    known = cli("--run", "fee00002", env=redis_env)  # resolved; then no terminal: exit 2, not 1
+    assert known.returncode == 2
+    assert "the app needs a terminal" in known.stderr
+
+
+def test_tail_with_no_server_gives_up_after_retry_for(cli: Cli) -> None:
+    url = f"redis://127.0.0.1:{free_port()}/0"
+    env = {"ARENA_BROKER_BACKEND": "redis", "REDIS_URL": url}
+    at_once = cli("tail", "r1", "--retry-for", "0", env=env)
+    assert at_once.returncode == 1
+    assert at_once.stderr.splitlines() == [
+        f"arena-tui: error: cannot reach Redis at {url}: is it running? start it with "
+        "`just arena-infra-up`, or check REDIS_URL"
+    ]
+    started = time.monotonic()
+    bounded = cli("tail", "r1", "--retry-for", "2", env=env)
+    took = time.monotonic() - started
+    assert bounded.returncode == 1
+    *retries, last = bounded.stderr.splitlines()
+    assert retries
+    assert all(line.endswith(" s") and "retrying in" in line for line in retries)
+    assert last.startswith(f"arena-tui: error: cannot reach Redis at {url}: is it running?")
+    assert last.endswith(
+        "(gave up after 2 s: --retry-for SECONDS waits longer, --retry-for none for ever)"
+    )
+    assert 2 <= took < 15
+    no_follow = cli("tail", "r1", "--no-follow", env=env)  # one-shot: fails at once, like runs
+    assert (no_follow.returncode, no_follow.stderr) == (1, at_once.stderr)
+
+
+@pytest.mark.parametrize("retry_for", [None, "none"])
+def test_tail_waits_for_a_server_that_comes_up_in_time(
+    key_prefix: str, retry_for: str | None
+) -> None:
+    with RedisServer(appendonly=True) as server:
+        producer = WireWriter(server.client(), key_prefix, "late0001", maxlen=10_000)
+        producer.open()
+        producer.publish_turns(5)
+        server.stop()  # graceful: the run is on disk, and Redis is down when tail starts
+        extra = ("--retry-for", retry_for) if retry_for else ()
+        with CliProc(
+            "tail", "late", "--jsonl", *extra, env=redis_env_for(server, key_prefix)
+        ) as tail:
+            assert "retrying in" in tail.error_line()
+            server.start()
+            producer = WireWriter(server.client(), key_prefix, "late0001", maxlen=10_000)
+            producer.publish_turns(5)
+            producer.close()
+            records = [tail.record() for _ in range(11)]
+            assert tail.wait() == 0
+    assert [r.get("seq") for r in records[:-1]] == list(range(1, 11))
+    assert records[-1] == {"type": "finished", "run_id": "late0001", "last_seq": 10}
+
+
+@pytest.mark.parametrize(("sig", "code"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
+def test_produce_forever_closes_its_runs_when_stopped(
+    cli: Cli, redis_env: dict[str, str], sig: signal.Signals, code: int
+) -> None:
+    with CliProc("produce", "--runs", "2", "--forever", "--rate", "50", env=redis_env) as produce:
+        ids = {produce.line(), produce.line()}
+        time.sleep(1.0)
+        assert produce.proc.poll() is None
+        produce.proc.send_signal(sig)
+        assert produce.wait() == code
+    assert produce.errors() == []
+    runs = {r["run_id"]: r for r in json.loads(cli("runs", "--json", env=redis_env).stdout)}
+    assert set(runs) == ids
+    for run_id in ids:
+        records = _jsonl(cli("tail", run_id, "--jsonl", "--no-follow", env=redis_env).stdout)
+        assert records[-1]["type"] == "finished"  # closed: not left open to go stale
+        assert records[-1]["last_seq"] == runs[run_id]["last_seq"] > 10

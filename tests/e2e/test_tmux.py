@@ -6,6 +6,7 @@ with ``capture-pane``, so it checks what reaches a terminal, not what the widget
 
 from __future__ import annotations
 
+import json
 import re
 import secrets
 import shutil
@@ -163,3 +164,20 @@ def test_live_run_from_an_independent_producer_shows_up(
         screen = tmux.wait_for(lambda s: re.search(r"PAUSED \+\d+ new", s) is not None)
         tmux.keys("s")
         tmux.wait_for(lambda s: "FOLLOWING" in s)
+
+
+def test_run_opens_the_app_on_the_run_a_short_prefix_names(
+    redis_server: RedisServer, tmux: Tmux
+) -> None:
+    env = arena_env(redis_server, f"e2e:{secrets.token_hex(4)}")
+    ids = produce(env, "--runs", "2", "--turns", "3", "--rate", "0", "--seed", "11")
+    listed = run_cli("runs", "--json", env=env)
+    last = {run["run_id"]: run["last_seq"] for run in json.loads(listed.stdout)}
+    for run_id in ids:  # whichever the app would open by itself, the other proves the prefix
+        tmux.start([SCRIPT, "--run", f"{run_id[:8]}…"], env)
+        finished = f"finished at seq {last[run_id]:,}"
+        screen = tmux.wait_for(lambda s: finished in s)  # noqa: B023 (called at once)
+        assert f"? {run_id[:8]}…" in screen
+        tmux.keys("q")
+        tmux.wait_for(lambda s: "finished at seq" not in s)
+        tmux.kill()
