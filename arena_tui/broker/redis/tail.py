@@ -1,12 +1,15 @@
 """The tail: ``stream_batches`` as a loop of bounded blocking reads on a private connection.
 
 A tail is a loop of ``XREAD BLOCK block_ms`` with a stop flag (the broker's ``closed``), so
-``aclose()`` ends every tail within ``block_ms``. After an empty read it checks ``EXISTS :open``;
-when the run is closed it reads once more (the producer's last events precede its close) and
-ends. Overflow: XREAD from a trimmed cursor silently starts at the head, so the head is probed
-(``XRANGE - + COUNT 1``) before the first read and whenever a read starts above the wanted seq;
-a head above the wanted seq is an overflow, anything else is a hole and the envelopes carry the
-seq jump as they are.
+``aclose()`` ends every tail within ``block_ms``. After an empty read it reads ``:open`` and
+``:seq`` (one MGET): when the run is closed it reads once more (the producer's last events
+precede its close) and ends; when the counter is below the tail's cursor the run's keys were
+deleted and the run started over, and it ends too (``follow()`` then reports a ``Reset``; a
+new run that outgrows the cursor within one ``block_ms`` is not caught here). Overflow: XREAD
+from a trimmed cursor silently starts at the head, so the head is probed (``XRANGE - + COUNT
+1``) before the first read and whenever a read starts above the wanted seq; a head above the
+wanted seq is an overflow, anything else is a hole and the envelopes carry the seq jump as
+they are.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from typing import Any
 
 from arena_tui.broker import codec
 from arena_tui.broker.errors import BrokerOverflowError, RunNotFoundError
-from arena_tui.broker.models import Envelope, Seq
+from arena_tui.broker.models import FOREIGN_SEQ_FLOOR, Envelope, Seq
 from arena_tui.broker.redis.connection import Connections, Reader
 from arena_tui.broker.redis.keys import KeyLayout, RunKeys
 
@@ -47,7 +50,12 @@ async def stream_batches(
                 xread({keys.events: cursor}, count=max_batch, block=block_ms)
             )
             if not reply:
-                if conns.closed or await reader.call(reader.client.exists(keys.open)):
+                if conns.closed:
+                    continue
+                sentinel, counter = await reader.call(reader.client.mget(keys.open, keys.seq))
+                if _started_over(counter, wanted):
+                    return  # the keys were deleted and the run began again below us
+                if sentinel is not None:
                     continue
                 # closed: whatever was published before the close is in the stream by now
                 reply = await reader.call(xread({keys.events: cursor}, count=max_batch))
@@ -63,6 +71,19 @@ async def stream_batches(
             # foreign "5-1" entry, "5-0" would return that entry again, for ever
             cursor, wanted = entries[-1][0], max(wanted, batch[-1].seq + 1)
             yield batch
+
+
+def _started_over(counter: bytes | None, wanted: Seq) -> bool:
+    """The run's counter is below the last seq this tail read: its keys were deleted (a reap,
+    a flush) and a producer started it again at seq 1. XREAD would wait at our cursor and then
+    hand out the new run's events as if they continued the old one; the tail ends instead and
+    ``follow()`` reports the ``Reset``. (Foreign ``<ms>-<n>`` ids are no seqs: not compared.)"""
+    if counter is None or not 1 < wanted <= FOREIGN_SEQ_FLOOR:
+        return False
+    try:
+        return int(counter) < wanted - 1
+    except ValueError:
+        return False
 
 
 async def _check_head(reader: Reader, run_id: str, keys: RunKeys, wanted: Seq) -> None:
