@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from soak import checker, report
+from soak.faults import KINDS
 from soak.run import Plan, Soak
 
 DEFAULT_OUT = Path(__file__).resolve().parent / "results"
@@ -30,16 +31,32 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="short mode: small runs, MAXLEN 300, a fault every ~7 s (the test suite's)",
     )
+    parser.add_argument(
+        "--kinds",
+        type=_kinds,
+        default=KINDS,
+        metavar="KIND,...",
+        help=f"only these faults (default all: {','.join(KINDS)})",
+    )
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="report directory")
     parser.add_argument("--name", default=None, help="report file name (default soak-<len>)")
     parser.add_argument("--keep", action="store_true", help="keep the work directory")
     return parser
 
 
+def _kinds(text: str) -> tuple[str, ...]:
+    kinds = tuple(k.strip() for k in text.split(",") if k.strip())
+    unknown = [k for k in kinds if k not in KINDS]
+    if unknown or not kinds:
+        raise argparse.ArgumentTypeError(f"unknown fault(s) {unknown}; choose from {KINDS}")
+    return kinds
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     seconds = args.seconds if args.seconds else 60 * (args.minutes or 30)
     plan = Plan.make(seconds, args.seed, args.short)
+    plan.kinds = args.kinds
     work = Path(tempfile.mkdtemp(prefix="arena-soak-"))
     command = shlex.join(["python", "-m", "soak", *(sys.argv[1:] if argv is None else argv)])
     soak = Soak(plan, work)

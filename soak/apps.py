@@ -8,7 +8,8 @@ showed, as an operator would; every start is logged with its pid, so RSS and fds
 within one process's life.
 
 Roles: ``follow`` (120x40) follows a live run and now and then opens another from the runs
-sidebar; ``scrollback`` (80x24) sits paused, paging up and down through the log and jumping
+sidebar (focus moves through the command palette: End or Home in the sidebar would pick a
+run); ``scrollback`` (80x24) sits paused, paging up and down through the log and jumping
 home; ``replay`` (160x48) replays a run at 10x (``p p``) and starts over when it ends.
 """
 
@@ -139,6 +140,15 @@ class App:
         assert run_id is not None
         self.launch(run_id)
 
+    def palette(self, command: str) -> None:
+        """Run a command from the palette (ctrl+p): works wherever the focus is."""
+        self.keys("C-p")
+        time.sleep(0.4)
+        self.tmux.send_literal(self.session, command)
+        time.sleep(0.4)
+        self.keys("Enter")
+        time.sleep(0.3)
+
     def keys(self, *keys: str) -> None:
         self.tmux.send_keys(self.session, *keys)
         self.actions += 1
@@ -193,10 +203,10 @@ class App:
 
     def switch_run(self) -> None:
         """Open another run from the sidebar: tab to it, move, Enter, tab back to the log."""
-        self.keys("Tab")
+        self.palette("Focus runs")
         self.keys(*(["Down"] * self.rng.randint(0, 4)))
         self.keys("Enter")
-        self.keys("Tab")
+        self.palette("Focus log")
         if self.role == "follow":
             self.keys("End")
 
@@ -204,29 +214,43 @@ class App:
         """Stop replay/scrolling, follow the newest event, read the status bar back.
 
         An app left on a run that no longer exists (wiped) first opens another one from the
-        sidebar, as a person would, so that there is something to compare with Redis."""
-        if self.role == "replay":
-            self.keys("space")
+        sidebar, as a person would, so that there is something to compare with Redis. A
+        replay is paused (space) only while it plays (space would start one otherwise)."""
         for attempt in range(6):
             shown = self.shown_run()
             if shown is not None and self.cluster.exists(shown):
                 break
-            self.keys("Tab", "Home", *(["Down"] * attempt), "Enter", "Tab")
+            self.palette("Focus runs")
+            self.keys("Home", *(["Down"] * attempt), "Enter")
             time.sleep(2.0)
-        self.keys("End")
-        screen = self.wait_screen(lambda s: "FOLLOWING" in s or "finished" in s, 10)
-        time.sleep(1.5)
+        self.palette("Focus log")  # End in the sidebar would select its last run
         screen = self.screen()
-        status = screen.rstrip("\n").splitlines()[-1] if screen.strip() else ""
-        found = STATUS.search(screen)
+        for _ in range(5):
+            if "▶" in self.status_line(screen):
+                self.keys("space")
+                time.sleep(0.5)
+            self.keys("End")
+            screen = self.wait_screen(lambda s: "FOLLOWING" in self.status_line(s), 10)
+            time.sleep(1.5)
+            screen = self.screen()
+            found = STATUS.search(self.status_line(screen))
+            if "▶" not in self.status_line(screen) and found and found[1] == found[2]:
+                break
+        status = self.status_line(screen)
+        found = STATUS.search(status)
         return {
             "role": self.role,
             "run": self.shown_run(),
-            "status_line": status.strip(),
+            "status_line": status,
             "cursor_seq": int(found[1].replace(",", "")) if found else None,
             "newest_seq": int(found[2].replace(",", "")) if found else None,
             "bad_state": next((b for b in BAD_STATES if b in status), None),
         }
+
+    @staticmethod
+    def status_line(screen: str) -> str:
+        lines = screen.rstrip("\n").splitlines()
+        return lines[-1].strip() if lines else ""
 
 
 def _alive(pid: int) -> bool:
@@ -280,6 +304,9 @@ class Tmux:
 
     def send_keys(self, name: str, *keys: str) -> None:
         self.run("send-keys", "-t", name, *keys)
+
+    def send_literal(self, name: str, text: str) -> None:
+        self.run("send-keys", "-t", name, "-l", text)
 
     def capture(self, name: str) -> str:
         return self.run("capture-pane", "-p", "-t", name)

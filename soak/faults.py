@@ -54,7 +54,14 @@ class Fault:
         return asdict(self)
 
 
-def schedule(seed: int, seconds: float, mean_gap: float, *, quiet_tail: float) -> list[Fault]:
+def schedule(
+    seed: int,
+    seconds: float,
+    mean_gap: float,
+    *,
+    quiet_tail: float,
+    kinds: tuple[str, ...] = KINDS,
+) -> list[Fault]:
     """Faults over ``seconds``, ``mean_gap`` apart on average (each gap drawn between half and
     one and a half times it); every kind at least once when there are enough faults; no
     rotation in the last ``quiet_tail`` seconds (so the apps' last lives, which a rotation
@@ -62,21 +69,20 @@ def schedule(seed: int, seconds: float, mean_gap: float, *, quiet_tail: float) -
     rng = random.Random(f"faults:{seed}")
     faults: list[Fault] = []
     at = rng.uniform(MIN_GAP_S, mean_gap)
-    kinds = list(KINDS)
     weights = [WEIGHTS[k] for k in kinds]
     while at < seconds:
-        faults.append(Fault(len(faults), rng.choices(kinds, weights)[0], round(at, 2)))
+        faults.append(Fault(len(faults), rng.choices(list(kinds), weights)[0], round(at, 2)))
         at += max(MIN_GAP_S, rng.uniform(0.5, 1.5) * mean_gap)
     # every kind at least once: replace the most frequent kind's latest draws
-    for kind in KINDS:
+    for kind in kinds:
         if not any(f.kind == kind for f in faults) and faults:
-            counts = {k: sum(f.kind == k for f in faults) for k in KINDS}
+            counts = {k: sum(f.kind == k for f in faults) for k in kinds}
             common = max(counts, key=lambda k: counts[k])
             candidates = [f for f in faults if f.kind == common]
             candidates[len(candidates) // 2].kind = kind
     for fault in faults:
-        if fault.kind == "rotate" and fault.at > seconds - quiet_tail:
-            fault.kind = "client_kill"
+        if fault.kind == "rotate" and fault.at > seconds - quiet_tail and len(kinds) > 1:
+            fault.kind = next(k for k in kinds if k != "rotate")
         fault.params = _params(rng, fault.kind)
     return faults
 

@@ -24,7 +24,7 @@ from typing import Any
 from soak import procs
 from soak.apps import App, Tmux
 from soak.cluster import Cluster, RunBook
-from soak.faults import Fault, schedule, stop_cont
+from soak.faults import KINDS, Fault, schedule, stop_cont
 from soak.tails import TailConsumer
 
 
@@ -43,6 +43,7 @@ class Plan:
     apps: tuple[str, ...] = ("follow", "scrollback", "replay")
     tails: tuple[str, ...] = ("live", "late", "replay")
     producers: dict[str, dict[str, Any]] = field(default_factory=dict)
+    kinds: tuple[str, ...] = KINDS
 
     @classmethod
     def make(cls, seconds: float, seed: int, short: bool) -> Plan:
@@ -290,7 +291,9 @@ class Soak:
         plan = self.plan
         self.cluster.start()
         self.say(f"redis on 127.0.0.1:{self.cluster.port} (appendonly), work dir {self.work}")
-        self.faults = schedule(plan.seed, plan.seconds, plan.mean_gap, quiet_tail=plan.seconds / 4)
+        self.faults = schedule(
+            plan.seed, plan.seconds, plan.mean_gap, quiet_tail=plan.seconds / 4, kinds=plan.kinds
+        )
         for name in plan.producers:
             self.start_producer(name)
         threading.Thread(target=self.sample_loop, name="sampler", daemon=True).start()

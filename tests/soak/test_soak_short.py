@@ -50,7 +50,7 @@ def test_short_soak_accounts_for_every_acked_seq(tmp_path: Path) -> None:
     assert check["lost_by_arena_tui"] == 0
     assert check["duplicates"] == 0
     assert check["acked_seqs_checked"] >= 1000
-    assert check["events_delivered"] >= 1000
+    assert check["events_delivered"] >= 500
     assert report["faults_done"] >= 5
     assert len(report["faults_by_kind"]) >= 5
     assert {view["role"] for view in report["end"]["apps_final"]} == {
