@@ -23,7 +23,7 @@ from textual.worker import WorkerState
 from arena_tui.broker.factory import make_broker
 from arena_tui.config import Settings
 from arena_tui.ui.app import make_app
-from arena_tui.ui.widgets.log_pane import LogPane
+from arena_tui.ui.widgets.log.pane import LogPane
 from bench.harness import ROOT
 from bench.probe import FrameProbe
 

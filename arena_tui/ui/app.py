@@ -1,7 +1,7 @@
 """The Textual app: ``make_app`` builds it for the CLI and the tests alike.
 
 Everything visible lives in ``screens/`` and ``widgets/``; the app holds the broker, runs the
-built-in synthetic arena when asked (``demo``), puts every screen action in the command palette,
+built-in synthetic arena when asked (``demo``), puts every action of ``ui.keys`` in the palette,
 and closes the broker when it exits.
 """
 
@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import ClassVar
 
 from textual.app import App, SystemCommand
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
@@ -20,15 +20,14 @@ from arena_tui.broker.clock import Clock, SystemClock
 from arena_tui.broker.models import Seq
 from arena_tui.broker.protocol import EventBroker
 from arena_tui.config import Settings
+from arena_tui.ui.keys import bindings, commands
 from arena_tui.ui.screens.watch import WatchScreen
 
 
 class ArenaApp(App[None]):
     TITLE = "arena-tui"
     CSS_PATH = "app.tcss"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("q", "quit", "Quit"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("app")
 
     def __init__(
         self,
@@ -75,7 +74,7 @@ class ArenaApp(App[None]):
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         if isinstance(screen, WatchScreen):
-            yield from screen.commands()
+            yield from commands({"screen": screen, "log": screen.log_pane})
 
 
 def make_app(

@@ -1,7 +1,7 @@
 """Figure 8, the log pane against Textual's own ``Log`` and ``RichLog``.
 
 Three one-widget apps of the same size (160x48, headless, the arena app's stylesheet): our
-``LogPane`` (fed the way the watch screen feeds it: ``view.on_events(batch)``), Textual's
+``LogPane`` (fed the way the watch screen feeds it: ``live_events(batch)``), Textual's
 ``Log`` (``write_lines``) and ``RichLog`` (``write`` of a ``Text`` per event), the last two
 with ``max_lines`` 3,000, the same bound as our window, so memory is not what differs. The
 same 50,000 events (5,000 with ``--quick``) go into each in batches of 500 (a producer's batch);
@@ -21,10 +21,10 @@ from textual.app import App, ComposeResult
 from textual.widget import Widget
 from textual.widgets import Log, RichLog
 
-from arena_tui.broker.models import Envelope
-from arena_tui.model.log import MAX_ROWS, LogView
+from arena_tui.broker.models import Envelope, ReadResult
+from arena_tui.model.log import MAX_ROWS
 from arena_tui.model.summary import summarize
-from arena_tui.ui.widgets.log_pane import LogPane
+from arena_tui.ui.widgets.log.pane import LogPane
 from bench import data
 from bench.app_driver import SIZE, until
 from bench.harness import ROOT, Bench
@@ -60,7 +60,7 @@ Feed = Callable[[Widget, Sequence[Envelope]], None]
 
 def _feed_ours(widget: Widget, batch: Sequence[Envelope]) -> None:
     assert isinstance(widget, LogPane)
-    widget.update(widget.view.on_events(batch))
+    widget.live_events(batch)
 
 
 def _feed_log(widget: Widget, batch: Sequence[Envelope]) -> None:
@@ -81,10 +81,10 @@ async def _throughput(widget: Widget, feed: Feed, envelopes: Sequence[Envelope])
         probe.attach_display()
         await until(lambda: widget.size.height > 0, what="the widget's layout")
         if isinstance(widget, LogPane):
-            height = widget.scrollable_content_region.height
-            widget.update(
-                LogView(run_id=RUN_ID, height=height, loaded=True, at_head=True, at_start=True)
-            )
+            widget.open(RUN_ID)  # as the screen does: open, then the first read comes back empty
+            want = widget.view.want
+            assert want is not None
+            widget.fetched(want, ReadResult(RUN_ID, 0, (), 0, 0), None)
         start = time.monotonic()
         for i in range(0, len(envelopes), BATCH):
             frame = probe.expect(lambda _frame: True)

@@ -22,7 +22,7 @@ from functools import partial
 
 from arena_tui.broker.models import RunMeta
 from arena_tui.model.rows import EventRow
-from arena_tui.ui.widgets.detail_pane import DetailPane
+from arena_tui.ui.widgets.log.detail import DetailPane
 from bench import bare
 from bench.app_driver import RunningApp, finish_producer, running_app, start_producer
 from bench.harness import Bench, interleave

@@ -16,7 +16,7 @@ import pytest
 from arena_tui.broker.redis import RedisStreamsBroker
 from arena_tui.model.detail import PAYLOAD_LIMIT
 from arena_tui.model.rows import EventRow
-from arena_tui.ui.widgets.detail_pane import DetailPane
+from arena_tui.ui.widgets.log.detail import DetailPane
 from tests.support.cli import redis_env_for, run_cli
 from tests.support.pilot import detail_text, live_app, pane, raw_control_chars, screen_text, until
 from tests.support.redis_server import RedisServer

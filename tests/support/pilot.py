@@ -26,8 +26,8 @@ from arena_tui.config import Settings
 from arena_tui.model.rows import EventRow
 from arena_tui.ui.app import ArenaApp, make_app
 from arena_tui.ui.screens.watch import WatchScreen
-from arena_tui.ui.widgets.detail_pane import DetailPane
-from arena_tui.ui.widgets.log_pane import LogPane
+from arena_tui.ui.widgets.log.detail import DetailPane
+from arena_tui.ui.widgets.log.pane import LogPane
 from arena_tui.ui.widgets.status_bar import StatusBar
 from tests.support.events import T0, turn_loop
 

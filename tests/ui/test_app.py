@@ -11,7 +11,7 @@ from arena_tui.broker.errors import BrokerClosedError
 from arena_tui.broker.inprocess import InProcessBroker
 from arena_tui.ui.screens.goto import GoToScreen
 from arena_tui.ui.screens.help import HelpScreen
-from arena_tui.ui.widgets.detail_pane import DetailPane
+from arena_tui.ui.widgets.log.detail import DetailPane
 from arena_tui.ui.widgets.runs_sidebar import RunsSidebar
 from arena_tui.ui.widgets.status_bar import StatusBar
 from tests.support.events import turn_loop

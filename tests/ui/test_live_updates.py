@@ -12,7 +12,7 @@ from textual.scrollbar import ScrollTo
 
 from arena_tui.broker.inprocess import InProcessBroker
 from arena_tui.broker.models import Envelope
-from arena_tui.ui.widgets.detail_pane import DetailPane
+from arena_tui.ui.widgets.log.detail import DetailPane
 from tests.support.events import turn_loop
 from tests.support.pilot import SIZE, app_for, pane, seed_run, status_text, until, watch
 
@@ -73,8 +73,8 @@ async def test_a_batch_after_a_quiet_frame_is_applied_at_once_then_one_update_pe
         await until(pilot, lambda: pane(app).view.cursor_seq == 20)
         await pilot.pause(0.1)  # more than a frame since anything was applied
         screen = watch(app)
-        screen.tail_events([Envelope(21, turn_loop("r1", 21))])
+        screen.feed.add([Envelope(21, turn_loop("r1", 21))])
         assert pane(app).view.cursor_seq == 21  # applied now, not after a timer
-        screen.tail_events([Envelope(22, turn_loop("r1", 22))])
+        screen.feed.add([Envelope(22, turn_loop("r1", 22))])
         assert pane(app).view.cursor_seq == 21  # within the same frame: waits for its end
         await until(pilot, lambda: pane(app).view.cursor_seq == 22)

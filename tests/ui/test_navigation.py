@@ -16,7 +16,7 @@ from arena_tui.model.records import dumps_record, event_record
 from arena_tui.model.rows import EventRow
 from arena_tui.ui.app import ArenaApp
 from arena_tui.ui.screens.prompt import PromptScreen
-from arena_tui.ui.widgets.log_lines import HEADER, HEADER_NO_TIME
+from arena_tui.ui.widgets.log.lines import HEADER, HEADER_NO_TIME
 from arena_tui.ui.widgets.runs_sidebar import RunsSidebar
 from tests.support.events import T0, turn_loop
 from tests.support.pilot import (
@@ -207,7 +207,7 @@ async def test_p_replays_a_finished_run_cycles_speed_and_space_pauses() -> None:
         assert "⏸ 10x" in status_text(app)
         assert pane(app).view.cursor_seq == 54
         await pilot.press("p", "p", "p")  # 1x -> 10x -> max
-        assert watch(app)._playback.speed is Speed.MAX
+        assert watch(app).panel.replay.playback.speed is Speed.MAX
         await until(pilot, lambda: pane(app).view.cursor_seq == 100)
         await until(pilot, lambda: "▶" not in status_text(app))
         assert any("replay reached the newest event (run finished)" in t for t in toasts(app))

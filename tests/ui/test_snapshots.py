@@ -19,7 +19,7 @@ from arena_tui.broker import inprocess
 from arena_tui.broker.clock import FrozenClock
 from arena_tui.broker.inprocess import InProcessBroker
 from arena_tui.config import Settings
-from arena_tui.ui.widgets.log_pane import LogPane
+from arena_tui.ui.widgets.log.pane import LogPane
 from tests.support.events import T0
 from tests.support.pilot import NOW, SIZE, app_for, pane, seed_run, status_text, until
 

@@ -94,6 +94,20 @@ def settle_top(
     return min(max(top, 0), max(0, total - height))
 
 
+def cursor_on_screen(view: LogView, layout: Layout, top: int, height: int) -> LogView:
+    """The user scrolled to display line ``top``: a cursor now off screen moves onto the
+    nearest line still on it (which pauses following, as any move away from the newest)."""
+    pos = layout.shown_at(view.cursor)
+    if pos is None:
+        return view
+    first, last = layout.lines_of(pos)
+    if top <= first and last < top + height:
+        return view
+    line = top if first < top else top + height - 1
+    found = layout.at_line(min(line, layout.total - 1))
+    return view.select(layout.shown[found[0]]) if found is not None else view
+
+
 def _beyond(view: LogView, direction: int) -> LogView:
     """Move one row past the window's edge in ``direction`` (a read, if there is more)."""
     if direction > 0:

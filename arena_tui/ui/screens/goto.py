@@ -1,41 +1,62 @@
-"""The ``g`` prompt: type a target, Enter goes there, Escape cancels; mistakes are explained."""
+"""The ``g`` prompt: a seq, a turn, start, end or a time; mistakes are explained under it.
+
+A seq, a turn, start and end are the log view's own seeks; a time needs a read first
+(``go_to_time``).
+"""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING
 
-from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
-from textual.containers import Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Input, Label
+from arena_tui.broker.errors import BrokerError
+from arena_tui.model.rows import EventRow
+from arena_tui.model.seek import HELP, SeqTarget, Target, parse_seek
+from arena_tui.model.timeseek import TimeTarget, describe, resolve
+from arena_tui.reading.seek import find_time
+from arena_tui.ui.screens.prompt import PromptScreen
+from arena_tui.ui.widgets.log.pane import LogPane
 
-from arena_tui.model import timeseek  # noqa: F401  (registers 19:42:05, ISO times, -5m)
-from arena_tui.model.seek import HELP, SeekSyntaxError, Target, parse_seek
+if TYPE_CHECKING:
+    from arena_tui.ui.screens.watch import WatchScreen
+
+PLACEHOLDER = "1234 · +100 · -100 · start · end · t41 · 19:42:05 · -5m"
 
 
-class GoToScreen(ModalScreen[Target | None]):
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+class GoToScreen(PromptScreen[Target]):
+    def __init__(self) -> None:
+        super().__init__(
+            "go to…",
+            parse_seek,
+            placeholder=PLACEHOLDER,
+            help_text=HELP,
+            name="goto",
+            allow_empty=False,
+        )
 
-    def compose(self) -> ComposeResult:
-        with Vertical(id="goto-box"):
-            yield Label("go to…", id="goto-title")
-            yield Input(
-                placeholder="1234 · +100 · -100 · start · end · t41 · 19:42:05 · -5m",
-                id="goto-input",
-            )
-            yield Label(HELP, id="goto-help")
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
+def go_to_time(screen: WatchScreen, pane: LogPane, target: TimeTarget) -> None:
+    """``g 19:42:05`` / ``g -5m``: find the first event at or after that time (a bisection,
+    ``reading.seek.find_time``) in the screen's exclusive ``timeseek`` worker, then go there."""
+    view = pane.view
+    current = view.current
+    base = current.envelope.event.ts if isinstance(current, EventRow) else None
+    clock = screen.clock
+    at = resolve(target, tz=clock.tz, now=clock.now(), base=base)
+
+    async def seek() -> None:
         try:
-            target = parse_seek(event.value)
-        except SeekSyntaxError as exc:
-            help_label = self.query_one("#goto-help", Label)
-            help_label.update(str(exc))
-            help_label.add_class("-error")
+            found = await find_time(screen.broker, view.run_id, at)
+        except BrokerError as exc:
+            if screen.run_id == view.run_id:
+                screen.notify(str(exc), title="cannot go to that time", severity="error")
             return
-        self.dismiss(target)
+        if screen.run_id != view.run_id:
+            return
+        if found is None:
+            screen.notify("this run has no events yet", severity="warning")
+            return
+        text = f"{describe(at, clock.tz)}: seq {found.seq:,}"
+        screen.notify(f"{text} ({found.note})" if found.note else text)
+        pane.seek(SeqTarget(found.seq))
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    screen.run_worker(seek(), name="timeseek", group="timeseek", exclusive=True)

@@ -19,7 +19,7 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import var
@@ -31,6 +31,7 @@ from arena_tui.broker.models import RunInfo, RunStatus
 from arena_tui.model.activity import SAMPLES, Activity
 from arena_tui.model.runs import ICONS, RunList, age, badge
 from arena_tui.model.summary import short_id
+from arena_tui.ui.keys import bindings
 
 STATUS_STYLE = {RunStatus.OPEN: "green", RunStatus.STALE: "yellow", RunStatus.FINISHED: "dim"}
 
@@ -49,15 +50,7 @@ class RunsSidebar(ScrollView, can_focus=True):
     }
     """
     COMPONENT_CLASSES: ClassVar[set[str]] = {"runs-sidebar--cursor"}
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up,k", "move(-1)", "Previous run", show=False),
-        Binding("down,j", "move(1)", "Next run", show=False),
-        Binding("pageup", "page(-1)", "Page up", show=False),
-        Binding("pagedown", "page(1)", "Page down", show=False),
-        Binding("home", "move_to(0)", "First run", show=False),
-        Binding("end", "move_to(-1)", "Last run", show=False),
-        Binding("enter", "select", "Open run", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("runs")
 
     runs: var[RunList] = var(RunList, always_update=True)
     activity: var[Activity] = var(Activity)

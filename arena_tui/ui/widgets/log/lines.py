@@ -34,6 +34,18 @@ FIXED_W = SEQ_W + TIME_W + TURN_W + AGENT_W + KIND_W + 5
 HEADER_NO_TIME = f"{'seq':>{SEQ_W}} {'t':>{TURN_W}} {'agent':<{AGENT_W}} {'kind':<{KIND_W}} summary"
 KIND_CLASSES = {kind: f"log-pane--kind-{kind}" for kind in KNOWN_KINDS}
 UNKNOWN_KIND_CLASS = "log-pane--kind-unknown"
+COMPONENT_CLASSES = {
+    "log-pane--cursor",
+    "log-pane--dim",
+    "log-pane--trimmed",
+    "log-pane--hole",
+    "log-pane--mark",
+    "log-pane--broken",
+    "log-pane--hit",
+    UNKNOWN_KIND_CLASS,
+    *KIND_CLASSES.values(),
+}
+"""The pane's component classes: every style a row is drawn with (``ui/app.tcss``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +62,22 @@ class RowStyles:
     kinds: Mapping[str, Style]
     unknown: Style
     hit: Style = field(default_factory=lambda: Style(reverse=True))
+
+
+def row_styles(base: Style, style: Callable[[str], Style]) -> RowStyles:
+    """The styles of the pane's component classes (``style``: ``get_component_rich_style``)."""
+    return RowStyles(
+        base=base,
+        cursor=style("log-pane--cursor"),
+        dim=style("log-pane--dim"),
+        trimmed=style("log-pane--trimmed"),
+        hole=style("log-pane--hole"),
+        mark=style("log-pane--mark"),
+        broken=style("log-pane--broken"),
+        kinds={kind: style(name) for kind, name in KIND_CLASSES.items()},
+        unknown=style(UNKNOWN_KIND_CLASS),
+        hit=style("log-pane--hit"),
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,270 @@
+"""The watch screen's broker I/O: the run list, the open run's live tail and its log's reads.
+
+Each runs in one of the screen's exclusive workers (``runs``, ``tail``, ``fetch``) and each
+guards the same way: after every await it compares the run it was started for with the
+screen's ``run_id`` (which is "" once the screen is closing; the listing checks ``closing``)
+and drops a stale result, the way Textual's dictionary
+example drops a stale lookup. So a replaced tail, a read for the previous run or a closing
+screen touches nothing. The tail iterates ``follow()`` itself and handles each item with one
+``match``: events go to a frame buffer, the rest to the log pane's intents and the connection.
+The first read of a run starts its tail (and the kinds panel's count below it).
+
+Live events reach the log at most once per frame (``FRAME``): the first batch after a quiet
+frame at once (a row never waits for a timer it does not need), later ones at the end of the
+frame, and every ``CATCH_UP_FRAME`` while the tail reads a backlog (a flush of ``BEHIND``
+events or more: nobody reads thousands of rows a frame, and each repaint costs the time of ten
+thousand events from the backlog). So a burst costs one model transition and one repaint.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from textual.timer import Timer
+
+from arena_tui.broker.errors import BrokerAuthError, BrokerError, RunNotFoundError
+from arena_tui.broker.follow import (
+    AuthFailed,
+    Backoff,
+    Batch,
+    Finished,
+    Following,
+    Hole,
+    Overflow,
+    Reconnected,
+    Reconnecting,
+    Reset,
+    follow,
+)
+from arena_tui.broker.models import Envelope, Seq
+from arena_tui.model.connection import Connection, Phase
+from arena_tui.model.log import Fetch
+from arena_tui.model.rate import RateMeter
+from arena_tui.reading.fetch import fetch_page
+from arena_tui.reading.seek import TurnNotFound
+
+if TYPE_CHECKING:
+    from arena_tui.ui.screens.watch import WatchScreen
+
+FRAME = 1 / 60
+"""Textual paints at most 60 frames a second (``TEXTUAL_FPS``): one view update per frame."""
+CATCH_UP_FRAME = 1 / 10
+"""The view update interval while catching up on a backlog."""
+BEHIND = 1_000
+"""Events applied by one flush that mean the tail is reading a backlog (60,000 events/s)."""
+RUNS_EVERY = 1.5
+"""Seconds between two listings of the broker's runs."""
+BACKOFF = Backoff(initial=0.5, maximum=10.0)
+"""The tail's reconnect delays: 0.5 s, doubling, at most 10 s (with jitter)."""
+
+
+class RunFeed:
+    def __init__(self, screen: WatchScreen) -> None:
+        self.screen = screen
+        self.tailing: str | None = None
+        """The run whose tail runs (None until its first read is in)."""
+        self._runs_failures = 0
+        self.rate = RateMeter()
+        self.resume_from: Seq = 0
+        """Where a restarted tail (``r``) goes on: after the last seq the tail delivered."""
+        self._pending: list[Envelope] = []
+        self._timer: Timer | None = None
+        self._flushed_at = -FRAME
+        """``time.monotonic()`` of the last flush (Textual's timers run on that clock)."""
+        self._frame = FRAME
+        """The wait between flushes: ``FRAME``, or ``CATCH_UP_FRAME`` after a backlog's flush."""
+
+    def start(self, run_id: str, from_seq: Seq) -> None:
+        """Follow ``run_id`` from ``from_seq``; replaces the tail of any run before."""
+        self.resume_from = from_seq
+        self.screen.run_worker(
+            self._follow(run_id, from_seq), name="tail", group="tail", exclusive=True
+        )
+
+    def reset(self) -> None:
+        """Another run is opened: no tail, no read in flight, nothing buffered, a new rate."""
+        self.screen.workers.cancel_group(self.screen, "tail")
+        self.screen.workers.cancel_group(self.screen, "fetch")
+        self.tailing = None
+        self._pending.clear()
+        self.rate = RateMeter()
+
+    def refresh_runs(self) -> None:
+        """List the broker's runs now (the screen asks every ``RUNS_EVERY`` seconds)."""
+        work = self._list_runs()
+        self.screen.run_worker(work, name="refresh_runs", group="runs", exclusive=True)
+
+    async def _list_runs(self) -> None:
+        screen = self.screen
+        try:
+            infos = await screen.broker.list_runs(stale_after=screen.settings.stale_after)
+        except BrokerError as exc:
+            if not screen.closing:
+                self._runs_failed(exc)
+            return
+        if not screen.closing:  # a listing that comes back after quit touches no widget
+            self._runs_failures = 0
+            screen.runs_listed(infos)
+
+    def _runs_failed(self, error: BrokerError) -> None:
+        screen = self.screen
+        self._runs_failures += 1
+        if self._runs_failures == 1:
+            screen.notify(str(error), title="cannot list runs", severity="error", timeout=10)
+        if screen.run_id:
+            return  # the tail reports the connection of the open run
+        if isinstance(error, BrokerAuthError):
+            screen.connection = screen.connection.auth_failed(str(error))
+        else:
+            retry_at = screen.clock.monotonic() + RUNS_EVERY
+            failures = self._runs_failures
+            screen.connection = screen.connection.reconnecting(failures, retry_at, str(error))
+
+    def restart(self) -> None:
+        """``r``: the tail again after the last seq it delivered; a run whose first read
+        failed is opened again."""
+        screen = self.screen
+        if self.tailing != screen.run_id:
+            screen.open_run(screen.run_id)
+            return
+        screen.connection = Connection()
+        self.start(screen.run_id, self.resume_from)
+
+    def fetch(self, run_id: str, fetch: Fetch) -> None:
+        """Perform the read the log pane wants (a newer request replaces it)."""
+        work = self._fetch(run_id, fetch)
+        self.screen.run_worker(work, name="fetch", group="fetch", exclusive=True)
+
+    async def _fetch(self, run_id: str, fetch: Fetch) -> None:
+        screen = self.screen
+
+        def retrying(attempt: int, delay: float, error: BrokerError) -> None:
+            if screen.run_id == run_id:
+                retry_at = screen.clock.monotonic() + delay
+                screen.connection = screen.connection.reconnecting(attempt, retry_at, str(error))
+                if attempt == 1:
+                    screen.notify(str(error), title="broker unreachable", severity="error")
+
+        try:
+            result, target = await fetch_page(
+                screen.broker, run_id, fetch, clock=screen.clock, on_retry=retrying
+            )
+        except (BrokerError, TurnNotFound) as exc:
+            if screen.run_id == run_id:
+                self._fetch_failed(fetch, exc)
+            return
+        if screen.run_id != run_id:
+            return
+        pane = screen.log_pane
+        pane.fetched(fetch, result, target)
+        if self.tailing != run_id and pane.view.loaded:
+            self.tailing = run_id
+            self.start(run_id, pane.view.tail_from)
+            screen.kinds.start(run_id, pane.view.tail_from)
+
+    def _fetch_failed(self, fetch: Fetch, error: Exception) -> None:
+        screen = self.screen
+        message = str(error)
+        if isinstance(error, BrokerAuthError):
+            screen.log_pane.fetch_failed(fetch, f"{message}; then press r to reconnect")
+            screen.connection = screen.connection.auth_failed(message)
+        elif isinstance(error, RunNotFoundError):
+            hint = " (finished and reaped, or a different prefix?)"
+            screen.log_pane.fetch_failed(fetch, message + hint)
+            screen.connection = screen.connection.failed(message)
+        else:
+            screen.log_pane.fetch_failed(fetch, message)
+
+    async def _follow(self, run_id: str, from_seq: Seq) -> None:
+        screen = self.screen
+        pane = screen.log_pane
+        clock = screen.clock
+        items = follow(screen.broker, run_id, from_seq, backoff=BACKOFF, clock=clock)
+        try:
+            async with contextlib.aclosing(items):
+                async for item in items:
+                    if screen.run_id != run_id:
+                        return  # replaced by another run's tail, or the screen is closing
+                    match item:
+                        case Following():
+                            screen.connection = screen.connection.live(clock.monotonic())
+                        case Batch(envelopes):
+                            self.add(envelopes)
+                        case Hole():
+                            pass  # the log view derives hole rows from the seqs themselves
+                        case Overflow(requested, available_from):
+                            self.flush()
+                            self.resume_from = max(self.resume_from, available_from)
+                            pane.tail_trimmed(requested, available_from)
+                        case Reconnecting(attempt, delay, reason):
+                            self.flush()
+                            retry_at = clock.monotonic() + delay
+                            screen.connection = screen.connection.reconnecting(
+                                attempt, retry_at, reason
+                            )
+                            if attempt == 1:
+                                title = "connection lost, reconnecting"
+                                screen.notify(reason, title=title, severity="warning")
+                        case Reconnected(after_s):
+                            pane.tail_reconnected(after_s)
+                            screen.notify(f"reconnected after {after_s:.0f} s")
+                            screen.connection = screen.connection.live(clock.monotonic())
+                        case Reset(last_seen, new_last):
+                            self.flush()  # the new run's events come from seq 1
+                            self.resume_from = 1
+                            pane.tail_reset(last_seen, new_last)
+                        case AuthFailed(reason):
+                            self.flush()
+                            screen.connection = screen.connection.auth_failed(reason)
+                            text = f"{reason}; then press r to reconnect"
+                            title = "authentication failed"
+                            screen.notify(text, title=title, severity="error", timeout=30)
+                        case Finished(last_seq):
+                            self.flush()
+                            pane.tail_finished()
+                            last = max(last_seq, pane.view.last_seq)
+                            screen.connection = screen.connection.finished(last)
+        except BrokerError as exc:  # the run is not in the broker, or an unexpected refusal
+            if screen.run_id == run_id:
+                self.flush()
+                screen.connection = screen.connection.failed(str(exc))
+                title = "cannot follow this run"
+                screen.notify(str(exc), title=title, severity="error", timeout=15)
+
+    def add(self, batch: Sequence[Envelope]) -> None:
+        """Live events: counted now, applied to the log at the next frame (or now, if due)."""
+        screen = self.screen
+        now = screen.clock.monotonic()
+        self.resume_from = batch[-1].seq + 1 if batch else self.resume_from
+        self._pending.extend(batch)
+        self.rate = self.rate.add(len(batch), now)
+        connection = screen.connection
+        last = connection.last_event_at
+        if connection.phase is not Phase.LIVE or last is None or now - last >= 0.5:
+            screen.connection = connection.on_events(now)
+        if self._timer is None:
+            wait = self._flushed_at + self._frame - time.monotonic()
+            if wait <= 0:
+                self.flush()
+            else:
+                self._timer = screen.set_timer(wait, self._frame_due)
+
+    def _frame_due(self) -> None:
+        self._timer = None
+        if not self.screen.closing:
+            self.flush()
+
+    def flush(self) -> None:
+        """Apply buffered live events to the view: one transition and one repaint per frame."""
+        if self._timer is not None:  # flushed early (a trim, a reconnect): no timer needed
+            self._timer.stop()
+            self._timer = None
+        if not self._pending:
+            return
+        self._flushed_at = time.monotonic()
+        batch, self._pending = self._pending, []
+        self._frame = CATCH_UP_FRAME if len(batch) >= BEHIND else FRAME
+        self.screen.apply_live(batch, self.rate)

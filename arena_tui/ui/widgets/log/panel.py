@@ -1,0 +1,84 @@
+"""The log panel: the column header, the log pane and the detail pane, as one compound widget.
+
+The screen composes the panel and talks to it; the panel keeps its three parts in step, as
+toolong's ``LogView`` does for its lines, overlay and footer: the time column (``t``) changes
+the pane's rows and the header's text together, wrapping (``w``) and the filter (``f``) are
+the pane's projection, and the detail pane (Enter) follows the cursor while it is open. The
+replay (``p``) drives the pane and belongs to the panel too.
+
+Seams: ``pane`` is the only writer of the log's state (its intent methods); a feature that
+needs room next to the log (a chart, a second pane) is composed here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Static
+
+from arena_tui.broker.clock import Clock
+from arena_tui.model.log import LogView
+from arena_tui.model.match import FILTER_HELP, EventFilter, parse_filter
+from arena_tui.model.tally import Tally
+from arena_tui.ui.screens.prompt import Cleared, PromptScreen
+from arena_tui.ui.widgets.log.detail import DetailPane
+from arena_tui.ui.widgets.log.lines import HEADER, RowOptions
+from arena_tui.ui.widgets.log.pane import LogPane
+from arena_tui.ui.widgets.log.replay import Replay
+
+
+class LogPanel(Vertical):
+    def __init__(self, *, clock: Clock, changed: Callable[[], None], id: str | None = None) -> None:
+        """``changed`` is told when what the status bar shows of the replay changed."""
+        super().__init__(id=id)
+        self.columns = Static(HEADER, id="log-columns", markup=False)
+        self.pane = LogPane(clock=clock, id="log")
+        self.detail = DetailPane(clock=clock, id="detail")
+        self.replay = Replay(self.pane, clock, changed)
+
+    def compose(self) -> ComposeResult:
+        yield self.columns
+        yield self.pane
+        yield self.detail
+
+    def prompt_filter(self, tally: Tally) -> None:
+        """``f``: the filter prompt, with the kinds and agents counted so far as a hint."""
+
+        def filtered(result: object) -> None:
+            if isinstance(result, Cleared):
+                self.pane.set_filter(EventFilter())
+            elif isinstance(result, EventFilter):
+                self.pane.set_filter(result)
+            self.pane.focus()
+
+        kinds = " · ".join(f"{k} {n:,}" for k, n in tally.by_kind()) or "counting…"
+        agents = " · ".join(f"{a[:4]} {n:,}" for a, n in tally.agents()[:6])
+        help_text = f"{FILTER_HELP}\nkinds: {kinds}" + (f"\nagents: {agents}" if agents else "")
+        value = self.pane.filter.text()
+        placeholder = "kind:llm_response agent:9c1e"
+        prompt = PromptScreen(
+            "filter f", parse_filter, value=value, placeholder=placeholder, help_text=help_text
+        )
+        self.app.push_screen(prompt, filtered)
+
+    def toggle_wrap(self) -> None:
+        o = self.pane.options
+        self.pane.set_options(RowOptions(o.show_time, not o.wrap, o.highlight))
+
+    def toggle_time(self) -> None:
+        o = self.pane.options
+        self.pane.set_options(RowOptions(not o.show_time, o.wrap, o.highlight))
+        self.columns.update(self.pane.options.header)
+
+    def toggle_detail(self, run_started: datetime | None) -> None:
+        self.detail.toggle_class("-open")
+        self.show_detail(self.pane.view, run_started)
+
+    def show_detail(self, view: LogView, run_started: datetime | None) -> None:
+        """The detail pane follows the cursor while it is open."""
+        if self.detail.has_class("-open"):
+            previous = view.previous_event(view.cursor)
+            self.detail.show(view.current, previous, run_started)
