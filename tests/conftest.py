@@ -50,6 +50,16 @@ def raw(redis_server: RedisServer) -> Iterator[redis.Redis]:
 
 
 @pytest.fixture
+async def redis_broker(
+    redis_server: RedisServer, key_prefix: str
+) -> AsyncIterator[RedisStreamsBroker]:
+    """A Redis broker on the session server under this test's prefix; closed at teardown."""
+    instance = RedisStreamsBroker(redis_server.url, key_prefix=key_prefix)
+    yield instance
+    await instance.aclose()
+
+
+@pytest.fixture
 def redis_env(redis_server: RedisServer, key_prefix: str) -> dict[str, str]:
     """The variables that point the console script at the session server and this test's keys."""
     return redis_env_for(redis_server, key_prefix)

@@ -4,10 +4,11 @@ Each case imports every module of a floor in a fresh interpreter (so nothing ano
 imported counts) and fails naming the forbidden modules that came with it. A floor is a module
 or a package; a package means every ``.py`` file under it. The floors, bottom up:
 
-    broker, model  ->  reading  ->  headless (the CLI)  |  ui (the app)
+    broker, model  ->  reading  ->  headless (the CLI)  |  ui (the app)  |  web (serve)
 
 ``broker`` and ``model`` are pure (no Textual, no Rich); the reading floor uses only them; the
-two faces never import each other, and the headless one has no Textual.
+two faces never import each other, and the headless one has no Textual; nor has the web
+server (``arena-tui serve``): the app runs in a process per browser tab.
 """
 
 from __future__ import annotations
@@ -76,6 +77,11 @@ FLOORS: dict[str, Floor] = {
         ("arena_tui.headless",),
         ("arena_tui.ui",),
         "the two faces share the floors below them, not each other",
+    ),
+    "the web server has no Textual": Floor(
+        ("arena_tui.cli", "arena_tui.web.serve"),
+        ("textual",),
+        "the server imports textual-serve and aiohttp; Textual itself runs only in the tabs",
     ),
     "the app never imports headless": Floor(
         ("arena_tui.ui",),

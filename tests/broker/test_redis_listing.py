@@ -7,7 +7,6 @@ producer wrote (no ``ts``, a ``ts`` that is not UTF-8, a field given twice, fore
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
 import pytest
@@ -16,7 +15,6 @@ import redis
 from arena_tui.broker import RunStatus
 from arena_tui.broker.redis import RedisStreamsBroker
 from arena_tui.broker.redis.listing import LIST_CHUNK
-from tests.support.redis_server import RedisServer
 
 pytestmark = pytest.mark.redis
 
@@ -24,10 +22,8 @@ TS = datetime(2026, 6, 7, 12, 0, 0, 123456, tzinfo=UTC)
 
 
 @pytest.fixture
-async def broker(redis_server: RedisServer, key_prefix: str) -> AsyncIterator[RedisStreamsBroker]:
-    instance = RedisStreamsBroker(redis_server.url, key_prefix=key_prefix)
-    yield instance
-    await instance.aclose()
+def broker(redis_broker: RedisStreamsBroker) -> RedisStreamsBroker:
+    return redis_broker
 
 
 async def test_runs_across_chunks_keep_their_own_values(

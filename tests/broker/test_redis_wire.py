@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import sys
 import time
-from collections.abc import AsyncGenerator, AsyncIterator, Iterator
+from collections.abc import AsyncGenerator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -38,10 +38,8 @@ TS = datetime(2026, 6, 7, 12, 0, 0, 123456, tzinfo=UTC)
 
 
 @pytest.fixture
-async def broker(redis_server: RedisServer, key_prefix: str) -> AsyncIterator[RedisStreamsBroker]:
-    instance = RedisStreamsBroker(redis_server.url, key_prefix=key_prefix)
-    yield instance
-    await instance.aclose()
+def broker(redis_broker: RedisStreamsBroker) -> RedisStreamsBroker:
+    return redis_broker
 
 
 async def collect(broker: RedisStreamsBroker, run_id: str, from_seq: int = 0) -> list[Envelope]:

@@ -8,8 +8,6 @@ from __future__ import annotations
 import re
 import shlex
 import socket
-import subprocess
-import sys
 from collections.abc import Iterator
 
 import pytest
@@ -103,10 +101,3 @@ def test_bad_ports_are_usage_errors(cli: Cli, port: str) -> None:
     assert result.returncode == 2
     assert "--port" in result.stderr
     assert "Traceback" not in result.stderr
-
-
-def test_serve_does_not_import_textual_in_the_server() -> None:
-    """The server imports textual-serve and aiohttp; Textual itself runs only in the tabs."""
-    code = "import sys, arena_tui.cli, arena_tui.web.serve; print('textual' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "False"

@@ -15,7 +15,6 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -23,7 +22,8 @@ from pathlib import Path
 
 from playwright.sync_api import Page, Route, sync_playwright
 
-BIN = Path(sys.executable).parent / "arena-tui"
+from tests.support.cli import CliProc
+
 CHROMIUM = os.environ.get("ARENA_TEST_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_FLAGS = [  # the probe's flags (shared/browser-demo.md), plus ARENA_TEST_CHROMIUM_FLAGS
     *os.environ.get("ARENA_TEST_CHROMIUM_FLAGS", "").split(),
@@ -84,17 +84,9 @@ class ServeProcess:
     def __init__(self, port: int, env: dict[str, str], cwd: Path) -> None:
         self.port = port
         self.url = f"http://127.0.0.1:{port}"
-        self.process = subprocess.Popen(
-            [str(BIN), "serve", "--port", str(port)],
-            env=env,
-            cwd=cwd,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            start_new_session=True,
-        )
-        assert self.process.stdout is not None
-        first = self.process.stdout.readline()
+        self.cli = CliProc("serve", "--port", str(port), env=env, cwd=cwd, new_session=True)
+        self.process = self.cli.proc
+        first = self.cli.line(within=30)
         assert f"serving the app on {self.url}" in first, first + self.output()
 
     def apps(self) -> list[int]:
@@ -115,18 +107,15 @@ class ServeProcess:
         return time.monotonic() - start
 
     def output(self) -> str:
-        if self.alive():
-            return ""
-        assert self.process.stdout is not None
-        return self.process.stdout.read()
+        """What the server wrote after its first line (stdout, then stderr), once it ended."""
+        return "" if self.alive() else self.cli.rest()
 
     def close(self) -> None:
-        """Kill whatever is left of the server and its apps; close the pipe."""
+        """Kill whatever is left of the server and its apps; close the pipes."""
         if self.alive():
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait(timeout=10)
-        assert self.process.stdout is not None
-        self.process.stdout.close()
+        self.cli.__exit__()
 
 
 class AppPage:

@@ -11,14 +11,13 @@ from __future__ import annotations
 import os
 import re
 import secrets
-import subprocess
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.e2e.browser import BIN, ServeProcess, browser_tab
+from tests.e2e.browser import ServeProcess, browser_tab
+from tests.support.cli import redis_env_for, run_cli
 from tests.support.redis_server import RedisServer, free_port
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(180)]
@@ -27,26 +26,12 @@ SCREENSHOT_DIR_ENV = "ARENA_TEST_SCREENSHOTS"
 """Set to a folder to keep the test's screenshot there (it is always kept in tmp_path)."""
 
 
-@pytest.fixture
-def server() -> Iterator[RedisServer]:
-    with RedisServer() as redis_server:
-        yield redis_server
-
-
-def test_serve_in_a_real_browser(server: RedisServer, tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("REDIS_", "ARENA_"))}
-    env.update(
-        ARENA_BROKER_BACKEND="redis",
-        REDIS_URL=server.url,
-        ARENA_KEY_PREFIX=f"web:{secrets.token_hex(4)}",
-    )
-    produced = subprocess.run(
-        [str(BIN), "produce", "--turns", "30", "--rate", "0", "--label", "rank", "--seed", "11"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+def test_serve_in_a_real_browser(redis_server: RedisServer, tmp_path: Path) -> None:
+    server = redis_server  # the session's: nothing here kills or floods it
+    env = redis_env_for(server, f"web:{secrets.token_hex(4)}")
+    del env["REDIS_PASSWORD"]  # the URL carries it
+    args = ("--turns", "30", "--rate", "0", "--label", "rank", "--seed", "11")
+    produced = run_cli("produce", *args, env=env, timeout=60)
     assert produced.returncode == 0, produced.stderr
     [run_id] = re.findall(r"\b[0-9a-f]{32}\b", produced.stdout)
 

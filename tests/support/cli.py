@@ -21,7 +21,6 @@ import tempfile
 import threading
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from types import TracebackType
 from typing import IO, Any
 
 from tests.support.redis_server import RedisServer
@@ -90,8 +89,14 @@ class CliProc:
     """``arena-tui ARGS`` running; ``line()`` is its next stdout line, ``record()`` as JSON."""
 
     def __init__(
-        self, *args: str, env: Mapping[str, str] | None = None, cwd: Path | str = _NEUTRAL_DIR
+        self,
+        *args: str,
+        env: Mapping[str, str] | None = None,
+        cwd: Path | str = _NEUTRAL_DIR,
+        new_session: bool = False,
     ) -> None:
+        """``new_session``: its own process group (and session), so a test can signal the
+        process and its children together (``os.killpg(proc.pid, ...)``)."""
         self.proc = subprocess.Popen(
             [SCRIPT, *args],
             env=cli_env(env),
@@ -100,6 +105,7 @@ class CliProc:
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
+            start_new_session=new_session,
         )
         self._out: queue.Queue[str] = queue.Queue()
         self._err: queue.Queue[str] = queue.Queue()
@@ -131,15 +137,20 @@ class CliProc:
     def wait(self, within: float = WAIT) -> int:
         return self.proc.wait(timeout=within)
 
+    def rest(self) -> str:
+        """Once the process has ended: every stdout line not read yet, then every stderr line."""
+        assert self.proc.poll() is not None, "rest() reads what an ended process wrote"
+        for pump in self._pumps:  # they end at EOF, now that the process is gone
+            pump.join(timeout=WAIT)
+        out = []
+        while not self._out.empty():
+            out.append(self._out.get_nowait())
+        return "".join(out) + "".join(self.errors())
+
     def __enter__(self) -> CliProc:
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc: object) -> None:
         if self.proc.poll() is None:
             self.proc.kill()
         self.proc.wait(timeout=WAIT)
