@@ -1,0 +1,147 @@
+"""The charts screen (``i``, lnav's histogram key): world, cost and activity of the open run.
+
+The screen reads the run's retained history itself, in pages (``reading.charts.fold_history``,
+in an exclusive worker), below the seq where it was opened; the watch screen hands it the live
+events from there on (``add_live``). Live events that arrive while the history is still being
+read wait in ``_pending`` and are folded in at draw time, so neither source overwrites the
+other. The plots are redrawn at most ``REDRAW_S`` apart, never per event, and the title shows
+how much of the history is read, so a long run's charts fill in while keys keep working. Only
+the tab on screen is drawn; the others are drawn when they are shown.
+
+The screen is dismissed with the seq to jump to (Enter or a click on the activity chart), or
+None (Escape, ``i``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Static, TabbedContent, TabPane
+
+from arena_tui.broker.models import Envelope, Seq
+from arena_tui.broker.protocol import EventBroker
+from arena_tui.model.charts import ChartData
+from arena_tui.model.summary import short_id
+from arena_tui.reading.charts import fold_history
+from arena_tui.ui.widgets.charts import ActivityPlot, CostPlot, WorldPlot
+
+REDRAW_S = 1.0
+"""Plots are redrawn at most this often (drawing one costs tens of ms, more on a busy box)."""
+
+
+class ChartsScreen(Screen[Seq | None]):
+    DEFAULT_CSS = """
+    ChartsScreen #charts-title { height: 1; padding: 0 1; text-style: bold; }
+    ChartsScreen TabbedContent { height: 1fr; }
+    ChartsScreen TabbedContent > ContentSwitcher { height: 1fr; }
+    ChartsScreen TabPane { height: 1fr; padding: 0; }
+    ChartsScreen PlotWidget { height: 1fr; }
+    ChartsScreen Vertical { height: 1fr; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,i", "dismiss(None)", "Back to the log"),
+        Binding("1", "tab('world')", "World"),
+        Binding("2", "tab('cost')", "Cost"),
+        Binding("3", "tab('activity')", "Activity"),
+    ]
+
+    def __init__(
+        self,
+        broker: EventBroker,
+        run_id: str,
+        *,
+        title: str,
+        live_from: Seq,
+        started_at: datetime | None,
+        cursor_ts: datetime | None,
+        cursor_agent: str | None,
+    ) -> None:
+        super().__init__()
+        self.broker = broker
+        self.run_id = run_id
+        self.run_title = title
+        self.cursor_ts = cursor_ts.timestamp() if cursor_ts else None
+        self.cursor_agent = cursor_agent
+        self._data = ChartData.start(live_from, started_at)
+        self._pending: list[Envelope] = []
+        self._dirty = True
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="charts-title")
+        with TabbedContent(initial="world"):
+            with TabPane("world", id="world"):
+                yield WorldPlot(id="world-plot")
+            with TabPane("cost", id="cost"), Vertical():
+                yield CostPlot(cumulative=False, id="cost-per-turn")
+                yield CostPlot(cumulative=True, id="cost-total")
+            with TabPane("activity", id="activity"):
+                yield ActivityPlot(id="activity-plot")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.read_history()
+        self.set_interval(REDRAW_S, self._redraw_if_dirty)
+        self.call_after_refresh(self._redraw)
+
+    @property
+    def data(self) -> ChartData:
+        """What is drawn: the folded data plus live events waiting for the history scan."""
+        return self._data.add(self._pending) if self._pending else self._data
+
+    def add_live(self, envelopes: Sequence[Envelope]) -> None:
+        """Live events from the watch screen's tail (ascending seqs)."""
+        if self._data.complete:
+            self._data = self._data.add(envelopes)
+        else:
+            self._pending.extend(envelopes)
+        self._dirty = True
+
+    @work(exclusive=True, group="charts")
+    async def read_history(self) -> None:
+        async for data in fold_history(self.broker, self.run_id, self._data):
+            if data.complete and self._pending:
+                data = data.add(self._pending)
+                self._pending.clear()
+            self._data = data
+            self._dirty = True
+
+    def _redraw_if_dirty(self) -> None:
+        if self._dirty:
+            self._redraw()
+
+    def _redraw(self) -> None:
+        self._dirty = False
+        data = self.data
+        agents = data.agents()
+        agent = self.cursor_agent if self.cursor_agent in agents else next(iter(agents), None)
+        reading = "" if data.complete else f" · reading the run {data.progress:.0%}…"
+        shown = f" · world of agent {short_id(agent, 4)}" if agent else ""
+        self.query_one("#charts-title", Static).update(f"charts · {self.run_title}{shown}{reading}")
+        tab = self.query_one(TabbedContent).active
+        if tab == "world":
+            self.query_one(WorldPlot).show(data, agent)
+        elif tab == "cost":
+            for plot in self.query(CostPlot):
+                plot.show(data)
+        else:
+            self.query_one(ActivityPlot).show(data, self.cursor_ts)
+
+    def action_tab(self, name: str) -> None:
+        self.query_one(TabbedContent).active = name
+        if name == "activity":
+            self.query_one(ActivityPlot).focus()
+
+    @on(TabbedContent.TabActivated)
+    def _tab_shown(self) -> None:
+        self.call_after_refresh(self._redraw)
+
+    @on(ActivityPlot.Jump)
+    def _jump(self, message: ActivityPlot.Jump) -> None:
+        self.dismiss(message.seq)
