@@ -21,16 +21,23 @@ from typing import ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Static, TabbedContent, TabPane
+from textual_plot import PlotWidget
 
 from arena_tui.broker.models import Envelope, Seq
 from arena_tui.broker.protocol import EventBroker
 from arena_tui.model.charts import ChartData
 from arena_tui.model.summary import short_id
 from arena_tui.reading.charts import fold_history
-from arena_tui.ui.widgets.charts import ActivityPlot, CostPlot, WorldPlot
+from arena_tui.ui.widgets.charts import (
+    ACTIVITY_CAPTION,
+    COST_CAPTION,
+    WORLD_CAPTION,
+    ActivityPlot,
+    CostPlot,
+    WorldPlot,
+)
 
 REDRAW_S = 1.0
 """Plots are redrawn at most this often (drawing one costs tens of ms, more on a busy box)."""
@@ -43,7 +50,7 @@ class ChartsScreen(Screen[Seq | None]):
     ChartsScreen TabbedContent > ContentSwitcher { height: 1fr; }
     ChartsScreen TabPane { height: 1fr; padding: 0; }
     ChartsScreen PlotWidget { height: 1fr; }
-    ChartsScreen Vertical { height: 1fr; }
+    ChartsScreen .caption { height: auto; padding: 0 1; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,i", "dismiss(None)", "Back to the log"),
@@ -77,15 +84,20 @@ class ChartsScreen(Screen[Seq | None]):
         yield Static(id="charts-title")
         with TabbedContent(initial="world"):
             with TabPane("world", id="world"):
+                yield Static(WORLD_CAPTION, classes="caption")
                 yield WorldPlot(id="world-plot")
-            with TabPane("cost", id="cost"), Vertical():
+            with TabPane("cost", id="cost"):
+                yield Static(COST_CAPTION, classes="caption")
                 yield CostPlot(cumulative=False, id="cost-per-turn")
                 yield CostPlot(cumulative=True, id="cost-total")
             with TabPane("activity", id="activity"):
+                yield Static(ACTIVITY_CAPTION, classes="caption")
                 yield ActivityPlot(id="activity-plot")
         yield Footer()
 
     def on_mount(self) -> None:
+        for plot in self.query(PlotWidget):
+            plot.margin_top = 1
         self.read_history()
         self.set_interval(REDRAW_S, self._redraw_if_dirty)
         self.call_after_refresh(self._redraw)

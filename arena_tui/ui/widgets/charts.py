@@ -12,11 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.reactive import var
-from textual_plot import HiResMode, LegendLocation, PlotWidget
+from textual_plot import HiResMode, PlotWidget
 
 from arena_tui.broker.models import Seq
 from arena_tui.model.charts import WORLD_FIELDS, ActivitySeries, ChartData, thin
@@ -52,7 +53,6 @@ class WorldPlot(PlotWidget):
             if pairs:
                 turns, values = zip(*pairs, strict=True)
                 self.plot(turns, values, style, HiResMode.BRAILLE, label=name)
-        self.show_legend(LegendLocation.TOPLEFT)
 
 
 class CostPlot(PlotWidget):
@@ -79,7 +79,26 @@ class CostPlot(PlotWidget):
                 hires_mode=None,
                 label="$ per turn",
             )
-        self.show_legend(LegendLocation.TOPLEFT)
+
+
+def caption(*items: tuple[str, str]) -> Text:
+    """A legend on one line: ``■ food  ■ wood …`` in each series' colour (plot legends would
+    cover the data on a small screen)."""
+    text = Text()
+    for label, style in items:
+        text.append("■ ", style=style).append(label + "  ")
+    return text
+
+
+WORLD_CAPTION = caption(*zip(WORLD_FIELDS, WORLD_STYLES, strict=True))
+COST_CAPTION = caption(("$ per turn", "#af87ff"), ("total $ of the turns read", "#d787ff"))
+ACTIVITY_CAPTION = caption(
+    ("events/s", BAR_STYLES["events"]),
+    ("trimmed", BAR_STYLES["trimmed"]),
+    ("missing seqs", BAR_STYLES["hole"]),
+    ("Enter: jump here", SELECTED_STYLE),
+    ("log cursor", CURSOR_STYLE),
+)
 
 
 def _shown_as(state: str) -> str:
@@ -164,7 +183,6 @@ class ActivityPlot(PlotWidget, inherit_bindings=False):
         self.set_xlimits(-series.width / 2, (len(buckets) - 0.5) * series.width)
         if cursor_ts is not None:
             self.add_v_line(cursor_ts - series.start, CURSOR_STYLE, label="log cursor")
-        self.show_legend(LegendLocation.TOPRIGHT)
 
     def watch_selected(self) -> None:
         if self._shown is not None:
