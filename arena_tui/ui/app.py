@@ -20,6 +20,7 @@ from arena_tui.broker.clock import Clock, SystemClock
 from arena_tui.broker.models import Seq
 from arena_tui.broker.protocol import EventBroker
 from arena_tui.config import Settings
+from arena_tui.ui import sharing
 from arena_tui.ui.keys import bindings, commands
 from arena_tui.ui.screens.watch import WatchScreen
 
@@ -71,10 +72,16 @@ class ArenaApp(App[None]):
     async def on_unmount(self) -> None:
         await self.broker.aclose()
 
+    def action_save_screen(self) -> None:
+        """``S``: the screen on show as ./arena-RUN-TIME.svg (``ui.sharing.screenshot``)."""
+        watch = self.screen_stack[0] if self.screen_stack else None
+        run_id = watch.run_id if isinstance(watch, WatchScreen) else ""
+        sharing.screenshot(self, run_id, self.clock.now())
+
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         if isinstance(screen, WatchScreen):
-            yield from commands({"screen": screen, "log": screen.log_pane})
+            yield from commands({"app": self, "screen": screen, "log": screen.log_pane})
 
 
 def make_app(

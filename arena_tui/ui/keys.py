@@ -21,9 +21,8 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Literal
 
-from textual.app import SystemCommand
+from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 from textual.widget import Widget
 
 Scope = Literal["app", "screen", "log", "runs", "help"]
@@ -106,6 +105,12 @@ KEYS: tuple[Key, ...] = (
         title="Reconnect", summary="Try the broker again now, e.g. after fixing a password (r)",
         help=("r", "reconnect: try the broker again now (e.g. after fixing a refused password)"),
     ),
+    Key(
+        "screen", "i", "charts", "Charts", show=True, tooltip="World, cost and events/s of this run",
+        title="Charts", summary="World over turns, cost per turn, events/s across the run (i)",
+        help=("i", "charts of the run: world over turns, cost, events/s (1 2 3 tabs; on events/s left / right and Enter or a click jump the log there)"),
+    ),
+    Key("app", "S", "save_screen", "Screenshot", title="Screenshot (SVG)", summary="Save this screen as ./arena-RUN-TIME.svg (S)", help=("S", "screenshot: save the screen as ./arena-RUN-TIME.svg (in a browser: download it)")),
     Key("help", "", "", help=("ctrl+p", "command palette: every action, searchable")),
     Key("screen", "question_mark", "help", "Help", show=True, title="Help", summary="Show every key (?)", help=("?", "this help")),
     Key("app", "q", "quit", "Quit", show=True, help=("q", "quit")),
@@ -127,7 +132,7 @@ def help_rows() -> list[tuple[str, str]]:
     return [key.help for key in KEYS if key.help is not None]
 
 
-def commands(targets: Mapping[Scope, Screen[None] | Widget]) -> Iterator[SystemCommand]:
+def commands(targets: Mapping[Scope, App[None] | Widget]) -> Iterator[SystemCommand]:
     """The palette's commands: every titled row, run as an action of its scope's node."""
     for key in KEYS:
         if key.title:

@@ -1,10 +1,13 @@
-"""Sharing what is on screen (``c``, ``y``, ``e``): as JSON, as a command, as a file.
+"""Sharing what is on screen (``c``, ``y``, ``e``, ``S``): as JSON, a command, a file, a picture.
 
 Every shape is the CLI's own, so what the app hands out can be fed back to a script: ``c``
 copies the selected row as its ``tail --jsonl`` record (a gap row as its ``overflow`` or
 ``gap`` record), ``y`` the ``arena-tui --run … --seq …`` command that reopens this place, and
 ``e`` writes the retained run (or, from the palette, the rows on screen) as ``tail --jsonl``
-lines (``reading.export``) in an exclusive ``export`` worker.
+lines (``reading.export``) in an exclusive ``export`` worker. ``S`` saves whatever screen is
+showing (the log, the charts, help) as Textual's SVG screenshot, ``arena-RUN-TIME.svg`` in the
+working directory, for slides and bug reports; in a browser (``arena-tui serve``) the file is
+handed to the browser as a download instead, since the server's directory is not the user's.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+from textual.app import App
 from textual.screen import Screen
 
 from arena_tui.broker.errors import BrokerError
@@ -58,6 +62,20 @@ def export_run(screen: Screen[None], pane: LogPane, broker: EventBroker, now: da
     if run_id:
         path = Path.cwd() / f"arena-{run_id[:8]}-{now.strftime('%Y%m%d-%H%M%S')}.jsonl"
         _export(screen, broker, run_id, path, 0, None)
+
+
+def screenshot(app: App[None], run_id: str, now: datetime) -> None:
+    name = f"arena-{run_id[:8] or 'no-run'}-{now.strftime('%Y%m%d-%H%M%S')}.svg"
+    if app.is_web:
+        app.deliver_screenshot(name)
+        app.notify(f"screenshot {name} sent to the browser")
+        return
+    try:
+        path = app.save_screenshot(name, str(Path.cwd()))
+    except OSError as exc:
+        app.notify(f"{exc.strerror or exc}: {name}", title="screenshot failed", severity="error")
+        return
+    app.notify(f"saved the screen to {path}", timeout=12)
 
 
 def export_visible(screen: Screen[None], pane: LogPane, broker: EventBroker) -> None:

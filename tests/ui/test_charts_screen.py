@@ -173,9 +173,9 @@ async def test_keys_work_while_a_long_run_is_still_being_read() -> None:
         await until(pilot, lambda: "reading the run" in str(title.render()))
         tabs = screen.query_one(TabbedContent)
         await pilot.press("3")
-        assert tabs.active == "activity"
+        assert tabs.active == "charts-activity"
         await pilot.press("2")
-        assert tabs.active == "cost"
+        assert tabs.active == "charts-cost"
         assert not screen.data.complete, "the keys were handled while the run was being read"
         await until(pilot, lambda: screen.data.complete)
         await pilot.pause(0.5)

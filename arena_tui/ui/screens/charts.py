@@ -29,6 +29,7 @@ from arena_tui.broker.models import Envelope, Seq
 from arena_tui.broker.protocol import EventBroker
 from arena_tui.model.charts import ChartData
 from arena_tui.model.summary import short_id
+from arena_tui.model.world import RESOURCES
 from arena_tui.reading.charts import fold_history
 from arena_tui.ui.widgets.charts import (
     ACTIVITY_CAPTION,
@@ -50,13 +51,14 @@ class ChartsScreen(Screen[Seq | None]):
     ChartsScreen TabbedContent > ContentSwitcher { height: 1fr; }
     ChartsScreen TabPane { height: 1fr; padding: 0; }
     ChartsScreen PlotWidget { height: 1fr; }
+    ChartsScreen #world-resources { height: 2fr; }
     ChartsScreen .caption { height: auto; padding: 0 1; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,i", "dismiss(None)", "Back to the log"),
-        Binding("1", "tab('world')", "World"),
-        Binding("2", "tab('cost')", "Cost"),
-        Binding("3", "tab('activity')", "Activity"),
+        Binding("1", "tab('charts-world')", "World"),
+        Binding("2", "tab('charts-cost')", "Cost"),
+        Binding("3", "tab('charts-activity')", "Activity"),
     ]
 
     def __init__(
@@ -82,15 +84,16 @@ class ChartsScreen(Screen[Seq | None]):
 
     def compose(self) -> ComposeResult:
         yield Static(id="charts-title")
-        with TabbedContent(initial="world"):
-            with TabPane("world", id="world"):
+        with TabbedContent(initial="charts-world"):
+            with TabPane("world", id="charts-world"):
                 yield Static(WORLD_CAPTION, classes="caption")
-                yield WorldPlot(id="world-plot")
-            with TabPane("cost", id="cost"):
+                yield WorldPlot(RESOURCES, id="world-resources")
+                yield WorldPlot(("population",), id="world-population")
+            with TabPane("cost", id="charts-cost"):
                 yield Static(COST_CAPTION, classes="caption")
                 yield CostPlot(cumulative=False, id="cost-per-turn")
                 yield CostPlot(cumulative=True, id="cost-total")
-            with TabPane("activity", id="activity"):
+            with TabPane("activity", id="charts-activity"):
                 yield Static(ACTIVITY_CAPTION, classes="caption")
                 yield ActivityPlot(id="activity-plot")
         yield Footer()
@@ -100,7 +103,7 @@ class ChartsScreen(Screen[Seq | None]):
             plot.margin_top = 1
         self.read_history()
         self.set_interval(REDRAW_S, self._redraw_if_dirty)
-        self.call_after_refresh(self._redraw)
+        self.call_after_refresh(self.redraw)
 
     @property
     def data(self) -> ChartData:
@@ -126,9 +129,9 @@ class ChartsScreen(Screen[Seq | None]):
 
     def _redraw_if_dirty(self) -> None:
         if self._dirty:
-            self._redraw()
+            self.redraw()
 
-    def _redraw(self) -> None:
+    def redraw(self) -> None:
         self._dirty = False
         data = self.data
         agents = data.agents()
@@ -137,9 +140,10 @@ class ChartsScreen(Screen[Seq | None]):
         shown = f" · world of agent {short_id(agent, 4)}" if agent else ""
         self.query_one("#charts-title", Static).update(f"charts · {self.run_title}{shown}{reading}")
         tab = self.query_one(TabbedContent).active
-        if tab == "world":
-            self.query_one(WorldPlot).show(data, agent)
-        elif tab == "cost":
+        if tab == "charts-world":
+            for world in self.query(WorldPlot):
+                world.show(data, agent)
+        elif tab == "charts-cost":
             for plot in self.query(CostPlot):
                 plot.show(data)
         else:
@@ -147,12 +151,12 @@ class ChartsScreen(Screen[Seq | None]):
 
     def action_tab(self, name: str) -> None:
         self.query_one(TabbedContent).active = name
-        if name == "activity":
+        if name == "charts-activity":
             self.query_one(ActivityPlot).focus()
 
     @on(TabbedContent.TabActivated)
     def _tab_shown(self) -> None:
-        self.call_after_refresh(self._redraw)
+        self.call_after_refresh(self.redraw)
 
     @on(ActivityPlot.Jump)
     def _jump(self, message: ActivityPlot.Jump) -> None:

@@ -35,12 +35,14 @@ from arena_tui.model.activity import Activity
 from arena_tui.model.connection import Connection
 from arena_tui.model.match import EventFilter
 from arena_tui.model.rate import RateMeter
+from arena_tui.model.rows import EventRow
 from arena_tui.model.runs import run_label
-from arena_tui.model.seek import Deferred, Target
+from arena_tui.model.seek import Deferred, SeqTarget, Target
 from arena_tui.model.timeseek import TimeTarget
 from arena_tui.ui import sharing
 from arena_tui.ui.feed import RUNS_EVERY, RunFeed
 from arena_tui.ui.keys import bindings
+from arena_tui.ui.screens.charts import ChartsScreen
 from arena_tui.ui.screens.goto import GoToScreen, go_to_time
 from arena_tui.ui.screens.help import HelpScreen
 from arena_tui.ui.screens.prompt import Cleared
@@ -82,6 +84,7 @@ class WatchScreen(Screen[None]):
         self.kinds = KindsPanel(broker, self.log_pane.idle, id="kinds")
         self.run_search = RunSearch(self, self.log_pane, broker, self.show_status)
         self.feed = RunFeed(self)
+        self.charts: ChartsScreen | None = None
 
     def compose(self) -> ComposeResult:
         yield ArenaHeader(self.broker.description, demo=self.demo, clock=self.clock, id="header")
@@ -170,6 +173,8 @@ class WatchScreen(Screen[None]):
         self.log_pane.live_events(batch)
         self.run_search.on_live(batch)
         self.kinds.add(batch)
+        if self.charts is not None and self.charts.run_id == self.run_id:
+            self.charts.add_live(batch)
         status = self.query_one(StatusBar)
         status.rate = rate
         status.view = self.log_pane.view  # now, not a message later: the bar never trails
@@ -224,6 +229,32 @@ class WatchScreen(Screen[None]):
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen())
+
+    def action_charts(self) -> None:
+        """``i``: the charts of the open run; Enter on the activity chart jumps the log."""
+        run_id = self.run_id
+        if not run_id:
+            return
+        info = self.sidebar.runs.get(run_id)
+        index = self.log_pane.display_cursor()
+        row = self.log_pane.view.rows[index] if index is not None else None
+        cursor = row.envelope.event if isinstance(row, EventRow) else None
+        self.charts = ChartsScreen(
+            self.broker,
+            run_id,
+            title=run_label(info) if info else run_id[:12],
+            live_from=max(1, self.feed.resume_from),
+            started_at=info.meta.started_at if info else None,
+            cursor_ts=cursor.ts if cursor else None,
+            cursor_agent=cursor.agent_id if cursor else None,
+        )
+        self.app.push_screen(self.charts, self._charts_closed)
+
+    def _charts_closed(self, seq: Seq | None) -> None:
+        self.charts = None
+        if seq is not None:
+            self.log_pane.seek(SeqTarget(seq))
+        self.log_pane.focus()
 
     def action_reconnect(self) -> None:
         """``r``: try the broker again now, e.g. once a refused password is fixed. The tail

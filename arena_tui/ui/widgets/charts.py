@@ -40,7 +40,12 @@ CURSOR_STYLE = "#ffaf00"
 
 
 class WorldPlot(PlotWidget):
-    """Resources and population of one agent, per turn."""
+    """Some of one agent's ``WORLD_FIELDS`` per turn (resources, or population: on one axis
+    population would be a flat line under the resources)."""
+
+    def __init__(self, fields: tuple[str, ...], *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.fields = fields
 
     def show(self, data: ChartData, agent: str | None) -> None:
         self.clear()
@@ -49,6 +54,8 @@ class WorldPlot(PlotWidget):
             return
         points = thin(data.world_series(agent), 2 * max(10, self.size.width))
         for index, (name, style) in enumerate(zip(WORLD_FIELDS, WORLD_STYLES, strict=True)):
+            if name not in self.fields:
+                continue
             pairs = [(p.turn, p.values[index]) for p in points if p.values[index] is not None]
             if pairs:
                 turns, values = zip(*pairs, strict=True)
