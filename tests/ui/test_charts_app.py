@@ -9,7 +9,7 @@ Update the snapshots after an intended change with ``--snapshot-update`` and loo
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
@@ -49,7 +49,7 @@ def charts(pilot: Pilot[None]) -> ChartsScreen:
     return screen
 
 
-def opened(*keys: str) -> Callable[[Pilot[None]], object]:
+def opened(*keys: str) -> Callable[[Pilot[None]], Awaitable[None]]:
     """Wait for the log, press ``i``, wait for the whole run to be read, press ``keys``."""
 
     async def open_charts(pilot: Pilot[None]) -> None:
@@ -86,7 +86,7 @@ class TestChartSnapshots:
 async def test_enter_on_the_activity_chart_jumps_the_log() -> None:
     app = app_for(await publish(), run_id=SPEC.run_id, seq=CURSOR)
     async with app.run_test(size=(120, 32)) as pilot:
-        await opened("3")(pilot)  # type: ignore[misc]
+        await opened("3")(pilot)
         plot = app.screen.query_one(ActivityPlot)
         series = plot.series
         assert series is not None
