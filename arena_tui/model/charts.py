@@ -243,9 +243,9 @@ class ChartData:
         return found
 
     def activity(self, buckets: int) -> ActivitySeries:
-        """Events/s in ``buckets`` equal stretches of time from the run's start (or its first
-        event) to its newest event; each bucket knows its first seq and whether it lies in
-        a gap."""
+        """Events/s in ``buckets`` equal stretches of time (at least a second each: fewer
+        buckets for a short run) from the run's start (or its first event) to its newest
+        event; each bucket knows its first seq and whether it lies in a gap."""
         stamps = [second for block in self.seconds.values() for second in block]
         if not stamps or buckets < 1:
             return ActivitySeries(0.0, 1.0, ())
@@ -254,6 +254,7 @@ class ChartData:
             start = min(start, math.floor(self.started_at))
         end = float(max(stamps) + 1)
         width = max(1.0, (end - start) / buckets)
+        buckets = max(1, math.ceil((end - start) / width - 1e-9))  # a short run: fewer buckets
         counts = [0] * buckets
         firsts: list[Seq | None] = [None] * buckets
         for block in self.seconds.values():

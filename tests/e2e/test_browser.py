@@ -62,10 +62,21 @@ def test_serve_in_a_real_browser(redis_server: RedisServer, tmp_path: Path) -> N
             tab.wait_for(lambda s: "arena-tui · keys" not in s)
             assert f"PAUSED · seq 5 / {last:,}" in tab.screen()
 
+            tab.press("i")  # the charts, read through the same broker
+            tab.wait_for(lambda s: f"charts · ? {run_id[:8]}…" in s and "turn" in s)
+            tab.press("3")
+            tab.wait_for(lambda s: "seconds into the run" in s)
+            charts_shot = tmp_path / "arena-tui-charts-in-chromium.png"
+            assert tab.screenshot(charts_shot) > 5
+            tab.press("Escape")
+            tab.wait_for(lambda s: f"PAUSED · seq 5 / {last:,}" in s)
+
             shot = tmp_path / "arena-tui-in-chromium.png"
             colours = tab.screenshot(shot)
             if os.environ.get(SCREENSHOT_DIR_ENV):
-                (Path(os.environ[SCREENSHOT_DIR_ENV]) / shot.name).write_bytes(shot.read_bytes())
+                for taken in (shot, charts_shot):
+                    keep = Path(os.environ[SCREENSHOT_DIR_ENV]) / taken.name
+                    keep.write_bytes(taken.read_bytes())
             assert colours > 5, f"the page looks blank ({colours} colours): {shot}"
             assert not tab.closed(), "the page says the session ended"
             assert serve.alive(), "the server died"

@@ -183,3 +183,10 @@ def test_thin_keeps_evenly_spaced_points_and_the_last() -> None:
     assert thin([1, 2, 3], 5) == [1, 2, 3]
     assert thin(list(range(100)), 5) == [0, 20, 40, 60, 99]
     assert len(thin(list(range(10_001)), 300)) == 300
+
+
+def test_a_short_run_gets_one_bucket_per_second_and_no_more() -> None:
+    data = ChartData.start(1).add([at(s, s / 4) for s in range(1, 9)])  # 8 events in 2 s
+    activity = data.activity(buckets=100)
+    assert activity.width == 1.0
+    assert [round(b.rate) for b in activity.buckets] == [3, 4, 1]  # seconds 0, 1 and 2

@@ -108,10 +108,6 @@ ACTIVITY_CAPTION = caption(
 )
 
 
-def _shown_as(state: str) -> str:
-    return "events" if state == "quiet" else state
-
-
 @dataclass(frozen=True, slots=True)
 class _Shown:
     series: ActivitySeries
@@ -180,7 +176,7 @@ class ActivityPlot(PlotWidget, inherit_bindings=False):
                 (index * series.width, top if state in ("trimmed", "hole") else b.rate)
                 for index, b in enumerate(buckets)
                 if (index == chosen) == (state == "selected")
-                and (state == "selected" or _shown_as(b.state) == state)
+                and (state == "selected" or b.state == state)
             ]
             if picked:
                 xs, ys = zip(*picked, strict=True)
