@@ -132,3 +132,23 @@ def check_saved(folder: Path) -> None:
     svg = shot.read_text()
     assert svg.startswith("<svg")
     assert "total&#160;$" in svg or "total $" in svg, "the charts screen, not the log"
+
+
+async def test_a_live_runs_charts_grow_as_its_events_arrive() -> None:
+    broker = InProcessBroker()
+    spec = RunPlanner(8).run("race", turns=40, agents=2)
+    events = list(run_events(spec))
+    await broker.open_run(spec.run_id, RunMeta(label="race", started_at=spec.started_at))
+    await broker.publish_many(spec.run_id, events[:300])
+    app = app_for(broker, run_id=spec.run_id)
+    async with app.run_test(size=(120, 32)) as pilot:
+        await until(pilot, lambda: "seq 300 / 300" in status_text(app), 20)
+        await pilot.press("i")
+        await until(pilot, lambda: isinstance(app.screen, ChartsScreen))
+        screen = charts(pilot)
+        await until(pilot, lambda: screen.data.complete, 20)
+        before = screen.data.cost_series().turns[-1]
+        await broker.publish_many(spec.run_id, events[300:])
+        await until(pilot, lambda: screen.data.counted_to == len(events), 20)
+        assert screen.data.cost_series().turns[-1] > before
+        assert sum(b.rate for b in screen.data.activity(50).buckets) > 0
