@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import BindingType
@@ -42,7 +42,6 @@ from arena_tui.model.timeseek import TimeTarget
 from arena_tui.ui import sharing
 from arena_tui.ui.feed import RUNS_EVERY, RunFeed
 from arena_tui.ui.keys import bindings
-from arena_tui.ui.screens.charts import ChartsScreen
 from arena_tui.ui.screens.goto import GoToScreen, go_to_time
 from arena_tui.ui.screens.help import HelpScreen
 from arena_tui.ui.screens.prompt import Cleared
@@ -54,6 +53,9 @@ from arena_tui.ui.widgets.log.panel import LogPanel
 from arena_tui.ui.widgets.runs_sidebar import RunsSidebar
 from arena_tui.ui.widgets.status_bar import StatusBar
 from arena_tui.ui.widgets.world_panel import WorldPanel
+
+if TYPE_CHECKING:
+    from arena_tui.ui.screens.charts import ChartsScreen
 
 
 class WatchScreen(Screen[None]):
@@ -231,7 +233,10 @@ class WatchScreen(Screen[None]):
         self.app.push_screen(HelpScreen())
 
     def action_charts(self) -> None:
-        """``i``: the charts of the open run; Enter on the activity chart jumps the log."""
+        """``i``: the charts of the open run; Enter on the activity chart jumps the log.
+        (Imported here: the plotting library brings numpy, which the start need not wait for.)"""
+        from arena_tui.ui.screens.charts import ChartsScreen
+
         run_id = self.run_id
         if not run_id:
             return
