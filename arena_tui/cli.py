@@ -17,8 +17,10 @@ import asyncio
 import math
 import os
 import secrets
+import shutil
 import signal
 import sys
+import tempfile
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -27,6 +29,7 @@ from urllib.parse import quote, unquote
 from dotenv import load_dotenv
 
 from arena_tui import __version__
+from arena_tui.broker.cold import logs_root, with_logs
 from arena_tui.broker.errors import BrokerError, BrokerUnavailableError, RunNotFoundError
 from arena_tui.broker.factory import make_broker
 from arena_tui.broker.protocol import EventBroker
@@ -79,6 +82,8 @@ def _run(args: argparse.Namespace, env: Mapping[str, str]) -> int:
             print(line)
         return 0
     settings = Settings.from_mapping(env)
+    if args.logs_root is not None:
+        settings = replace(settings, logs_root=logs_root(env, args.logs_root))
     if args.command == "serve":
         return _serve(settings, args)
     if args.command in (None, "demo"):
@@ -97,6 +102,7 @@ def _run(args: argparse.Namespace, env: Mapping[str, str]) -> int:
             stale_after=settings.stale_after,
             as_json=args.json,
             empty_hint=_inprocess_hint(settings),
+            err=sys.stderr,
         ),
         "tail": lambda b: _tail(b, settings, args),
         "produce": lambda b: commands.produce(
@@ -108,6 +114,8 @@ def _run(args: argparse.Namespace, env: Mapping[str, str]) -> int:
             label=args.label,
             keep_open=args.keep_open,
             seed=_seed(args.seed),
+            logs=Path(args.write_logs) if args.write_logs else None,
+            err=sys.stderr,
         ),
         "smoke": lambda b: commands.smoke(b, out, seed=_seed(args.seed)),
     }
@@ -115,7 +123,7 @@ def _run(args: argparse.Namespace, env: Mapping[str, str]) -> int:
 
 
 async def _with_broker(settings: Settings, job: Callable[[EventBroker], Awaitable[int]]) -> int:
-    broker = make_broker(settings.broker)
+    broker = with_logs(make_broker(settings.broker), settings.logs_root)
     try:
         return await _interruptible(job(broker))
     finally:
@@ -219,8 +227,11 @@ def _run_app(settings: Settings, *, run_id: str | None, seq: int | None, force_d
     if demo:
         settings = replace(settings, broker=replace(settings.broker, max_len=DEMO_MAX_LEN))
 
+    demo_logs = Path(tempfile.mkdtemp(prefix="arena-tui-demo-logs-")) if demo else None
+
     async def run() -> int:
-        broker = make_broker(settings.broker)
+        root = demo_logs or settings.logs_root  # the demo lists the logs it writes
+        broker = with_logs(make_broker(settings.broker), root)
         try:
             resolved = run_id
             if run_id is not None and not demo:  # the demo's runs appear once it has started
@@ -228,13 +239,19 @@ def _run_app(settings: Settings, *, run_id: str | None, seq: int | None, force_d
             if not _has_terminal():
                 print(NO_TERMINAL, file=sys.stderr)
                 return EXIT_USAGE
-            app = make_app(settings, broker, run_id=resolved, seq=seq, demo=demo)
+            app = make_app(
+                settings, broker, run_id=resolved, seq=seq, demo=demo, demo_logs=demo_logs
+            )
             await app.run_async()
             return app.return_code or 0
         finally:
             await broker.aclose()
 
-    return asyncio.run(run())
+    try:
+        return asyncio.run(run())
+    finally:
+        if demo_logs is not None:
+            shutil.rmtree(demo_logs, ignore_errors=True)
 
 
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
@@ -245,6 +262,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     app_args = [
         *(["--run", args.run] if args.run else []),
         *(["--seq", str(args.seq)] if args.seq is not None else []),
+        *(["--logs-root", str(settings.logs_root)] if args.logs_root is not None else []),
     ]
     redis_shown = (
         url_display(settings.broker.redis_url) if settings.broker.backend == "redis" else None
@@ -375,6 +393,11 @@ def build_parser() -> argparse.ArgumentParser:
         "shows); an unknown or ambiguous id exits 1 before the app starts",
     )
     parser.add_argument("--seq", type=_non_negative, metavar="N", help="... at this seq")
+    parser.add_argument(
+        "--logs-root",
+        metavar="PATH",
+        help="where the arena's DuckDB logs are (default ARENA_LOGS_ROOT, else logs/arena)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     sub.add_parser("demo", help="the app on the built-in synthetic arena (in-process)")
@@ -483,6 +506,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--keep-open", action="store_true", help="leave the runs open (their :open sentinel stays)"
     )
     produce.add_argument("--seed", type=int, help="seed of the runs (default random)")
+    produce.add_argument(
+        "--logs-root",
+        dest="write_logs",
+        metavar="DIR",
+        help="also write the operation's DuckDB log under DIR, like the arena "
+        "(DIR/<UTC day>/<label>-<HHMMSS>.duckdb, held until the operation ends)",
+    )
 
     serve = sub.add_parser(
         "serve",

@@ -9,6 +9,8 @@ REDIS_URL / REDIS_PASSWORD  where Redis is (see ``broker.factory``)
 ARENA_KEY_PREFIX            key prefix, default ``arena``
 ARENA_MAX_LEN               MAXLEN ~ for streams this process writes, default 10000
 ARENA_STALE_AFTER           seconds of silence before an open run is called stale (30)
+ARENA_LOGS_ROOT             where the arena's DuckDB logs are (default ``logs/arena``,
+                            relative to the working directory, like the arena's server)
 ARENA_TUI_DEMO              ``0`` to not start the built-in arena on the in-process broker
 ARENA_TUI_DEBUG             ``1`` to show a traceback instead of a one-line error (cli only)
 ==========================  ===============================================================
@@ -19,7 +21,9 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from arena_tui.broker.cold.layout import DEFAULT_LOGS_ROOT, logs_root
 from arena_tui.broker.errors import BrokerConfigError
 from arena_tui.broker.factory import BrokerSettings
 from arena_tui.broker.protocol import DEFAULT_STALE_AFTER
@@ -34,6 +38,8 @@ class Settings:
     stale_after: float = DEFAULT_STALE_AFTER
     demo: bool = True
     """Start the built-in synthetic arena when the broker is in-process."""
+    logs_root: Path = Path(DEFAULT_LOGS_ROOT)
+    """Where the arena's DuckDB logs are read from (``ARENA_LOGS_ROOT``, ``--logs-root``)."""
 
     @classmethod
     def from_mapping(cls, env: Mapping[str, str]) -> Settings:
@@ -58,6 +64,7 @@ class Settings:
             broker=BrokerSettings.from_mapping(env),
             stale_after=stale_after,
             demo=raw_demo not in _FALSE,
+            logs_root=logs_root(env),
         )
 
     @property

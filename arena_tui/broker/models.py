@@ -12,9 +12,11 @@ import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, NewType
+from typing import Any, Literal, NewType
 
 RunId = NewType("RunId", str)
+Source = Literal["broker", "cold"]
+"""Where an envelope was read: the broker, or the arena's DuckDB log of the run (``cold``)."""
 Seq = int
 """Per-run sequence number: starts at 1, strictly increases, may have holes."""
 
@@ -54,12 +56,18 @@ class Event:
 
 @dataclass(frozen=True, slots=True)
 class Envelope:
-    """An event as read back, with its seq. ``problems`` is empty for a clean entry."""
+    """An event as read back, with its seq. ``problems`` is empty for a clean entry.
+
+    ``source`` is ``cold`` for an event read from the arena's DuckDB log (a finished run only
+    the log holds, or a Redis-trimmed prefix filled from it); its seq is then the row's
+    position in the run's insertion order, which equals the Redis seq only when the two were
+    aligned by content (``broker.cold.stitch``)."""
 
     seq: Seq
     event: Event
     problems: tuple[str, ...] = ()
     raw: Mapping[str, str] | None = None
+    source: Source = "broker"
 
     @property
     def broken(self) -> bool:
@@ -105,6 +113,14 @@ class RunInfo:
     last_seq: Seq
     available_from: Seq
     last_event_at: datetime | None = None
+    source: str = "broker"
+    """``broker``, ``cold`` (only the arena's DuckDB log holds it) or ``broker+cold``."""
+    db_path: str | None = None
+    """The log file that holds (or, while it is locked, is writing) the run."""
+    arena_id: str | None = None
+    """The arena's run id when ``run_id`` had to be made unique (``ranking@<file>``)."""
+    parent: tuple[str, int] | None = None
+    """A fork's ``(parent_run_id, parent_t)``, from its ``fork`` event in the log."""
 
     @property
     def trimmed(self) -> int:

@@ -12,10 +12,15 @@ import asyncio
 import random
 import shlex
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import TextIO, TypeVar
 
+from arena_tui.arena.logs import OperationLog
 from arena_tui.arena.producer import publish_run
-from arena_tui.arena.runs import SMOKE_EVENTS, RunPlanner, RunSpec
+from arena_tui.arena.runs import PROFILES, SMOKE_EVENTS, RunPlanner, RunSpec
+from arena_tui.broker.cold import ColdAwareBroker
+from arena_tui.broker.cold.stitch import DiskRow
 from arena_tui.broker.errors import (
     BrokerAuthError,
     BrokerConfigError,
@@ -46,15 +51,26 @@ def _say(out: TextIO, line: str) -> None:
 
 
 async def runs(
-    broker: EventBroker, out: TextIO, *, stale_after: float, as_json: bool, empty_hint: str = ""
+    broker: EventBroker,
+    out: TextIO,
+    *,
+    stale_after: float,
+    as_json: bool,
+    empty_hint: str = "",
+    err: TextIO | None = None,
 ) -> int:
+    """The runs table (or JSON array); then one line per log file whose runs are not listed
+    (on ``err`` with ``--json``, so stdout stays one JSON value)."""
     infos = await broker.list_runs(stale_after=stale_after)
+    notes = broker.notes if isinstance(broker, ColdAwareBroker) else []
     if as_json:
         _say(out, dumps_record([run_record(info) for info in infos]))
     elif not infos and empty_hint:
         _say(out, f"{runs_table(infos)} ({empty_hint})")
     else:
         _say(out, runs_table(infos))
+    for note in notes:
+        _say(err if as_json and err is not None else out, f"log {safe_text(note)}")
     return 0
 
 
@@ -87,11 +103,13 @@ async def tail(
         lambda: resolve_run_id(broker, run_id), retry_for=retry_for, on_retry=on_retry
     )
     async for item in tail_run(broker, run_id, from_seq=from_seq, follow=follow, on_retry=on_retry):
-        if isinstance(item, Envelope) and not keeps(item, event_filter, grep):
-            continue
+        if isinstance(item, Envelope | DiskRow):
+            envelope = item.envelope if isinstance(item, DiskRow) else item
+            if not keeps(envelope, event_filter, grep):
+                continue
         if jsonl:
             _say(out, dumps_record(record(run_id, item)))
-        elif isinstance(item, Envelope):
+        elif isinstance(item, Envelope | DiskRow):
             _say(out, event_line(item))
         else:
             _say(out, notice_line(item))
@@ -141,28 +159,49 @@ async def produce(
     label: str,
     keep_open: bool,
     seed: int,
+    logs: Path | None = None,
+    err: TextIO | None = None,
 ) -> int:
     """Publish ``runs`` synthetic runs concurrently; print each run id once it is open.
 
     ``turns`` None publishes until cancelled (Ctrl-C, SIGTERM). A cancelled produce closes the
     runs it left unfinished (unless ``keep_open``), so they show as finished, not stale.
+
+    The runs are one operation, sharing its start time. With ``logs`` the operation is also
+    written to its DuckDB log under that root, held from start to end like the arena's (its
+    path goes to ``err``), and a ``rank`` operation then ends with its ``ranking`` run, as the
+    arena's files do (without a log: the runs alone, as before).
     """
     planner = RunPlanner(seed)
-    specs = [planner.run(label, turns=turns) for _ in range(runs)]
+    started = datetime.now(UTC)
+    specs = [planner.run(label, turns=turns, started_at=started) for _ in range(runs)]
+    ranking = planner.rank(profiles=PROFILES[:2])[-1] if label == "rank" and logs else None
     unfinished: set[str] = set()
 
     def announce(spec: RunSpec) -> None:
         unfinished.add(spec.run_id)
         _say(out, spec.run_id)
 
+    log = await OperationLog(logs, label, started).open() if logs is not None else None
+
     async def one(spec: RunSpec) -> None:
-        await publish_run(broker, spec, rate=rate, close=not keep_open, on_open=announce)
+        await publish_run(
+            broker,
+            spec,
+            rate=rate,
+            close=not keep_open,
+            on_open=announce,
+            log=log,
+            started_at=started,
+        )
         unfinished.discard(spec.run_id)
 
     try:
         async with asyncio.TaskGroup() as tasks:
             for spec in specs:
                 tasks.create_task(one(spec))
+        if ranking is not None:
+            await publish_run(broker, ranking, close=not keep_open, log=log, started_at=started)
     except asyncio.CancelledError:
         if unfinished and not keep_open:
             closes = (broker.close_run(run_id) for run_id in sorted(unfinished))
@@ -176,6 +215,11 @@ async def produce(
             runs_open = f"{len(unfinished)} run{'s' if len(unfinished) != 1 else ''}"
             raise BrokerError(f"produce stopped with {runs_open} unfinished: {error}") from None
         raise error from None
+    finally:
+        if log is not None:
+            await asyncio.shield(log.close())
+            if err is not None:
+                _say(err, f"arena-tui: wrote {log.written:,} events to {log.path}")
     return 0
 
 

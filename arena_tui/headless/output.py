@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
+from arena_tui.broker.cold.stitch import Alignment, DiskRow
 from arena_tui.broker.follow import Finished, Hole, Notice, Overflow, Reconnected, Reset
 from arena_tui.broker.models import Envelope, RunInfo
 from arena_tui.model.summary import short_id, summarize
@@ -19,18 +20,23 @@ from arena_tui.model.words import duration, reset_text
 NOTICE_MARK = "┄┄"
 
 
-def event_line(envelope: Envelope) -> str:
+def event_line(item: Envelope | DiskRow) -> str:
     """``seq  time  turn  agent  kind  summary`` with fixed-width leading columns; the seq
-    with thousands separators, as in the notices and the app's rows."""
+    with thousands separators, as in the notices and the app's rows. An event from the arena's
+    log has a ``d`` after its seq, a log row without a seq ``disk#N``."""
+    envelope = item.envelope if isinstance(item, DiskRow) else item
     event = envelope.event
     when = event.ts.astimezone().strftime("%H:%M:%S.%f")[:-3] if event.ts else "--:--:--.---"
     agent = short_id(event.agent_id, 6) if event.agent_id else "-"
     kind = safe_text(event.kind)
-    seq = f"{envelope.seq:>8,}"
+    if isinstance(item, DiskRow):
+        seq = f"{'disk#' + str(item.index):>8}"
+    else:
+        seq = f"{envelope.seq:>8,}" + ("d" if envelope.source == "cold" else "")
     return f"{seq}  {when}  {event.t:>4}  {agent:<7}  {kind:<14}  {summarize(envelope)}"
 
 
-def notice_line(notice: Notice) -> str:
+def notice_line(notice: Notice | Alignment) -> str:
     match notice:
         case Overflow():
             text = (
@@ -53,6 +59,8 @@ def notice_line(notice: Notice) -> str:
             text = reset_text(notice.last_seen_seq) + "; reading the new run from seq 1"
         case Finished():
             text = f"run finished at seq {notice.last_seq:,}"
+        case Alignment():
+            text = notice.banner()
     return f"{NOTICE_MARK} {text} {NOTICE_MARK}"
 
 
@@ -61,7 +69,17 @@ def runs_table(runs: Sequence[RunInfo], *, now: datetime | None = None) -> str:
     if not runs:
         return "no runs in the broker"
     now = now or datetime.now(UTC)
-    header = ("RUN", "LABEL", "STATUS", "EVENTS", "FIRST", "LAST", "STARTED", "LAST EVENT")
+    header = (
+        "RUN",
+        "LABEL",
+        "STATUS",
+        "EVENTS",
+        "FIRST",
+        "LAST",
+        "STARTED",
+        "LAST EVENT",
+        "SOURCE",
+    )
     rows = [header]
     for info in runs:
         started = info.meta.started_at
@@ -75,6 +93,7 @@ def runs_table(runs: Sequence[RunInfo], *, now: datetime | None = None) -> str:
                 f"{info.last_seq:,}",
                 started.astimezone().strftime("%Y-%m-%d %H:%M:%S") if started else "-",
                 _ago(info.last_event_at, now),
+                info.source,
             )
         )
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]

@@ -1,7 +1,10 @@
 """The JSON records of ``tail --jsonl``, ``runs --json`` and the TUI's export, as pure functions.
 
 One event or notice becomes one JSON object with a ``type`` field: ``event``, ``overflow``,
-``gap``, ``reconnected``, ``reset`` or ``finished``. The CLI and the TUI's export both go through
+``gap``, ``reconnected``, ``reset``, ``finished`` or ``disk`` (what the run's DuckDB log holds
+of a prefix Redis trimmed: ``broker.cold.stitch``). An event read from the log carries
+``"source": "cold"``; a log row that no Redis seq can be given has ``"seq": null`` and its
+``disk_row``. The CLI and the TUI's export both go through
 ``record`` and ``dumps_record``, so they write exactly the same lines. ``dumps_record`` escapes
 everything outside ASCII, so a record line is safe to print whatever an agent wrote (an ESC in a
 reasoning string is ``\\u001b`` on the wire, never a live escape sequence).
@@ -16,10 +19,15 @@ import json
 from typing import Any
 
 from arena_tui.broker.codec import format_ts
+from arena_tui.broker.cold.stitch import Alignment, DiskRow
 from arena_tui.broker.follow import Finished, Hole, Notice, Overflow, Reconnected, Reset
 from arena_tui.broker.models import Envelope, RunInfo
 
 Record = dict[str, Any]
+
+
+Told = Notice | Alignment
+"""A notice, or what the run's DuckDB log holds of a prefix Redis trimmed."""
 
 
 def event_record(envelope: Envelope) -> Record:
@@ -35,6 +43,8 @@ def event_record(envelope: Envelope) -> Record:
         "ts": format_ts(event.ts) if event.ts is not None else None,
         "payload": dict(event.payload),
     }
+    if envelope.source != "broker":
+        record["source"] = envelope.source
     if envelope.problems:
         record["problems"] = list(envelope.problems)
         if envelope.raw is not None:
@@ -42,7 +52,7 @@ def event_record(envelope: Envelope) -> Record:
     return record
 
 
-def notice_record(run_id: str, notice: Notice) -> Record:
+def notice_record(run_id: str, notice: Told) -> Record:
     match notice:
         case Overflow():
             return {
@@ -76,17 +86,32 @@ def notice_record(run_id: str, notice: Notice) -> Record:
             }
         case Finished():
             return {"type": "finished", "run_id": run_id, "last_seq": notice.last_seq}
+        case Alignment():
+            return {
+                "type": "disk",
+                "run_id": run_id,
+                "state": notice.state,
+                "db_path": str(notice.db_path),
+                "trimmed": notice.trimmed,
+                "disk_rows": notice.disk_rows,
+                "cold_count": notice.cold_count,
+                "message": notice.banner(),
+            }
 
 
-def record(run_id: str, item: Envelope | Notice) -> Record:
+def record(run_id: str, item: Envelope | DiskRow | Told) -> Record:
     """The record of whatever a tail of ``run_id`` produced."""
-    return event_record(item) if isinstance(item, Envelope) else notice_record(run_id, item)
+    if isinstance(item, Envelope):
+        return event_record(item)
+    if isinstance(item, DiskRow):
+        return {**event_record(item.envelope), "seq": None, "disk_row": item.index}
+    return notice_record(run_id, item)
 
 
 def run_record(info: RunInfo) -> Record:
     """One run as ``runs --json`` lists it."""
     started = info.meta.started_at
-    return {
+    out: Record = {
         "run_id": info.run_id,
         "label": info.meta.label,
         "started_at": format_ts(started) if started is not None else None,
@@ -95,7 +120,12 @@ def run_record(info: RunInfo) -> Record:
         "last_seq": info.last_seq,
         "first_seq": info.available_from,
         "last_event_at": format_ts(info.last_event_at) if info.last_event_at else None,
+        "source": info.source,
+        "db_path": info.db_path,
     }
+    if info.arena_id is not None:
+        out["arena_run_id"] = info.arena_id
+    return out
 
 
 def dumps_record(value: Record | list[Record]) -> str:

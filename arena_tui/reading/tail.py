@@ -7,6 +7,12 @@ event per envelope, and the notices as they are: ``Overflow`` when the broker tr
 wanted, ``Hole`` for a gap in the seq sequence, ``Reconnected`` after the connection came back,
 ``Reset`` when the run started over (a restart without persistence), ``Finished`` at the end.
 
+When the broker is wrapped with the arena's logs (``broker.cold``) and Redis trimmed the run's
+head, a readable log that lines up exactly fills the prefix inside the broker (its events come
+with ``source`` ``cold``, and there is no overflow). Otherwise the overflow is told what the log
+holds (``Alignment``): a shifted copy comes first, as a banner and its rows without seqs
+(``DiskRow``); a locked or unaligned file follows the overflow as a notice.
+
 The invariant comes with ``follow``: every seq is accounted for exactly once, as an event,
 inside an overflow or inside a gap, across reconnects. Reconnect attempts are not records (a
 script reads only what happened to the run); they go to ``on_retry``, which the CLI prints on
@@ -18,6 +24,8 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncIterator, Callable
 
+from arena_tui.broker.cold import ColdAwareBroker
+from arena_tui.broker.cold.stitch import Alignment, DiskRow
 from arena_tui.broker.errors import BrokerAuthError
 from arena_tui.broker.follow import (
     AuthFailed,
@@ -41,7 +49,7 @@ from arena_tui.broker.protocol import EventBroker
 RETRY = Backoff()
 """``follow``'s default: 0.2 s doubling to 5 s, with jitter."""
 
-TailItem = Envelope | Notice
+TailItem = Envelope | DiskRow | Notice | Alignment
 RetryHook = Callable[[str, float], None]
 """Told about every failed attempt: what went wrong (URL masked) and the seconds to the next."""
 
@@ -69,8 +77,31 @@ async def tail_run(
     )
     async with contextlib.aclosing(source):
         async for item in source:
+            if isinstance(item, Overflow) and isinstance(broker, ColdAwareBroker):
+                async for told in _with_disk(broker, run_id, item):
+                    yield told
+                continue
             for out in _translate(item, on_retry):
                 yield out
+
+
+async def _with_disk(
+    broker: ColdAwareBroker, run_id: str, overflow: Overflow
+) -> AsyncIterator[TailItem]:
+    """``overflow``, with what the run's log holds of the trimmed seqs around it."""
+    alignment = await broker.alignment(run_id, overflow.available_from)
+    if alignment is None or overflow.requested_seq > 1:
+        yield overflow
+        return
+    if alignment.state == "shifted":
+        yield alignment
+        async for batch in broker.disk_rows(alignment):
+            for envelope in batch:
+                yield DiskRow(envelope.seq, envelope)
+        yield overflow
+        return
+    yield overflow
+    yield alignment
 
 
 def _translate(item: FollowItem, on_retry: RetryHook | None) -> list[TailItem]:

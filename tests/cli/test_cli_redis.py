@@ -25,6 +25,8 @@ RUN_FIELDS = {
     "last_seq",
     "first_seq",
     "last_event_at",
+    "source",
+    "db_path",
 }
 
 

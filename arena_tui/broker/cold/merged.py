@@ -1,0 +1,294 @@
+"""``ColdAwareBroker``: the configured broker plus the arena's logs, as one ``EventBroker``.
+
+Everything a viewer does goes through the ``EventBroker`` protocol, so wrapping the broker is
+what makes every view work on finished runs from the logs (scrubbing, search, time seek,
+export, ``tail``) without knowing about files:
+
+* ``list_runs`` merges the broker's runs with the logs' (``listing``): one row per run.
+* ``read_range``, ``stream`` and ``stream_batches`` of a run only a log holds read it by pages
+  (a closed, complete stream: ``first_available`` 1, never open, no tail, no overflow).
+* For a run Redis trimmed whose log is readable and aligns exactly (``stitch``), reads below
+  the first retained seq come from the log, marked ``source="cold"``, and the run reads from
+  seq 1 with no overflow. Any other alignment leaves the broker's answer as it is; ``prefix``
+  says what the log holds (a shifted copy, or a locked file) for the views that show it.
+
+The producer side and liveness pass straight through.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import replace
+
+from arena_tui.broker.cold import listing
+from arena_tui.broker.cold.index import ColdFile, ColdRun
+from arena_tui.broker.cold.reader import ColdReader
+from arena_tui.broker.cold.stitch import BLOCK, Alignment, State, exact_offset, find_block
+from arena_tui.broker.cold.store import ColdStore
+from arena_tui.broker.errors import RunNotFoundError
+from arena_tui.broker.models import Envelope, Event, ReadResult, RunInfo, RunMeta, Seq
+from arena_tui.broker.protocol import DEFAULT_STALE_AFTER, Direction, EventBroker
+
+PAGE = 1000
+
+
+class ColdAwareBroker:
+    def __init__(self, inner: EventBroker, store: ColdStore) -> None:
+        self.inner = inner
+        self.store = store
+        self.notes: list[str] = []
+        """One line per log file whose runs are not listed (locked, foreign, empty, newer)."""
+        self._alignments: dict[str, tuple[tuple[object, ...], Alignment | None]] = {}
+        self._refreshed = False
+        self._listed: dict[str, RunInfo] = {}
+
+    @property
+    def description(self) -> str:
+        return self.inner.description
+
+    # -- pass-through -----------------------------------------------------------------------
+
+    async def open_run(self, run_id: str, meta: RunMeta | None = None) -> None:
+        await self.inner.open_run(run_id, meta)
+
+    async def publish(self, run_id: str, event: Event) -> Seq:
+        return await self.inner.publish(run_id, event)
+
+    async def publish_many(self, run_id: str, events: Sequence[Event]) -> list[Seq]:
+        return await self.inner.publish_many(run_id, events)
+
+    async def close_run(self, run_id: str) -> None:
+        await self.inner.close_run(run_id)
+
+    async def reap(self, run_id: str) -> None:
+        await self.inner.reap(run_id)
+
+    async def flush(self) -> None:
+        await self.inner.flush()
+
+    async def is_open(self, run_id: str) -> bool:
+        return await self.inner.is_open(run_id)
+
+    async def is_open_remote(self, run_id: str) -> bool:
+        return await self.inner.is_open_remote(run_id)
+
+    async def live_runs(self) -> list[str]:
+        return await self.inner.live_runs()
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+        await self.store.aclose()
+
+    # -- listing ----------------------------------------------------------------------------
+
+    async def list_runs(self, *, stale_after: float = DEFAULT_STALE_AFTER) -> list[RunInfo]:
+        infos, files = await asyncio.gather(
+            self.inner.list_runs(stale_after=stale_after), self._refresh()
+        )
+        merged, self.notes = listing.merge(infos, files, self.store.relative)
+        self._listed = {info.run_id: info for info in infos}
+        return merged
+
+    async def _refresh(self) -> list[ColdFile]:
+        files = await self.store.refresh()
+        self._refreshed = True
+        return files
+
+    async def _cold(self, run_id: str) -> tuple[ColdFile, ColdRun] | None:
+        found = self.store.find(run_id)
+        if found is None or not self._refreshed:
+            await self._refresh()
+            found = self.store.find(run_id)
+        return found
+
+    # -- reading ----------------------------------------------------------------------------
+
+    async def read_range(
+        self,
+        run_id: str,
+        from_seq: Seq,
+        *,
+        count: int = 200,
+        direction: Direction = "forward",
+    ) -> ReadResult:
+        try:
+            result = await self.inner.read_range(run_id, from_seq, count=count, direction=direction)
+        except RunNotFoundError:
+            found = await self._cold(run_id)
+            if found is None:
+                raise
+            return await self._cold_range(run_id, found, from_seq, count, direction)
+        if result.first_available <= 1:
+            return result
+        alignment = await self.alignment(run_id, result.first_available)
+        if alignment is None or alignment.state != "exact":
+            return result
+        reader = self._reader_for(alignment)
+        return await self._stitched_range(result, reader, from_seq, count, direction)
+
+    async def _cold_range(
+        self,
+        run_id: str,
+        found: tuple[ColdFile, ColdRun],
+        from_seq: Seq,
+        count: int,
+        direction: Direction,
+    ) -> ReadResult:
+        file, run = found
+        reader = self.store.reader(file, run)
+        if direction == "forward":
+            requested = max(from_seq, 1)
+            envelopes = await self.store.read(reader, requested, count)
+        else:
+            requested = min(from_seq, run.count) if from_seq > 0 else run.count
+            start = max(1, requested - count + 1)
+            envelopes = await self.store.read(reader, start, requested - start + 1)
+        return ReadResult(
+            run_id=run_id,
+            requested=requested,
+            envelopes=tuple(envelopes),
+            first_available=1 if run.count else 0,
+            last_seq=run.count,
+            is_open=False,
+        )
+
+    async def _stitched_range(
+        self,
+        result: ReadResult,
+        reader: ColdReader,
+        from_seq: Seq,
+        count: int,
+        direction: Direction,
+    ) -> ReadResult:
+        first = result.first_available
+        if direction == "forward":
+            requested = max(from_seq, 1)
+            if requested >= first:
+                return replace(result, first_available=1)
+            prefix = await self.store.read(reader, requested, min(count, first - requested))
+            envelopes = (*prefix, *result.envelopes)[:count]
+        else:
+            top = result.requested if result.requested > 0 else result.last_seq
+            requested = top
+            broker_part = result.envelopes
+            need = count - len(broker_part)
+            low = broker_part[0].seq if broker_part else top + 1
+            cold: Sequence[Envelope] = ()
+            if need > 0 and (low <= first or not broker_part):
+                end = min(first - 1, top)
+                start = max(1, end - need + 1)
+                if end >= start:
+                    cold = await self.store.read(reader, start, end - start + 1)
+            envelopes = (*cold, *broker_part)
+        return replace(result, requested=requested, envelopes=tuple(envelopes), first_available=1)
+
+    def stream(self, run_id: str, from_seq: Seq = 0) -> AsyncIterator[Envelope]:
+        return self._stream(run_id, from_seq)
+
+    async def _stream(self, run_id: str, from_seq: Seq) -> AsyncIterator[Envelope]:
+        async for batch in self.stream_batches(run_id, from_seq):
+            for envelope in batch:
+                yield envelope
+
+    def stream_batches(
+        self, run_id: str, from_seq: Seq = 0, *, max_batch: int = 1000
+    ) -> AsyncIterator[Sequence[Envelope]]:
+        return self._stream_batches(run_id, from_seq, max_batch)
+
+    async def _stream_batches(
+        self, run_id: str, from_seq: Seq, max_batch: int
+    ) -> AsyncIterator[Sequence[Envelope]]:
+        wanted = max(from_seq, 1)
+        try:
+            probe = await self.inner.read_range(run_id, wanted, count=1)
+        except RunNotFoundError:
+            found = await self._cold(run_id)
+            if found is None:
+                raise
+            reader = self.store.reader(*found)
+            async for page in self._pages(reader, wanted, found[1].count, max_batch):
+                yield page
+            return
+        if probe.first_available > 1 and wanted < probe.first_available:
+            alignment = await self.alignment(run_id, probe.first_available)
+            if alignment is not None and alignment.state == "exact":
+                reader = self._reader_for(alignment)
+                end = probe.first_available - 1
+                async for page in self._pages(reader, wanted, end, max_batch):
+                    yield page
+                wanted = probe.first_available
+        inner = self.inner.stream_batches(run_id, wanted, max_batch=max_batch)
+        try:
+            async for batch in inner:
+                yield batch
+        finally:
+            aclose = getattr(inner, "aclose", None)
+            if aclose is not None:
+                await aclose()
+
+    async def _pages(
+        self, reader: ColdReader, start: Seq, end: Seq, size: int
+    ) -> AsyncIterator[list[Envelope]]:
+        seq = start
+        while seq <= end:
+            batch = await self.store.read(reader, seq, min(size, PAGE, end - seq + 1))
+            if not batch:
+                return
+            yield batch
+            seq = batch[-1].seq + 1
+
+    # -- stitching --------------------------------------------------------------------------
+
+    def _reader_for(self, alignment: Alignment) -> ColdReader:
+        found = self.store.find(alignment.run_id)
+        assert found is not None  # an alignment exists only for a run the index holds
+        return self.store.reader(*found, ts_offset=alignment.ts_offset)
+
+    async def alignment(self, run_id: str, first_seq: Seq) -> Alignment | None:
+        """How the log relates to the run's trimmed prefix ``1..first_seq-1`` (None: no log
+        has the run and no locked file may). Cached until ``first_seq`` or the file changes."""
+        found = await self._cold(run_id)
+        stamp: tuple[object, ...] = (
+            first_seq,
+            (found[0].path, found[0].stat) if found else None,
+            tuple(f.path for f in self.store.index.locked_files()),
+        )
+        cached = self._alignments.get(run_id)
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        alignment = await self._align(run_id, first_seq, found)
+        self._alignments[run_id] = (stamp, alignment)
+        return alignment
+
+    async def _align(
+        self, run_id: str, first_seq: Seq, found: tuple[ColdFile, ColdRun] | None
+    ) -> Alignment | None:
+        if found is None:
+            locked_files = self.store.index.locked_files()
+            if not locked_files:
+                return None
+            info = self._listed.get(run_id)
+            if info is None:
+                infos = await self.inner.list_runs()
+                info = next((i for i in infos if i.run_id == run_id), None)
+            locked = listing.locked_candidate(locked_files, info)
+            if locked is None:
+                return None
+            return Alignment("locked", run_id, first_seq, locked.path)
+        file, run = found
+        head = await self.inner.read_range(run_id, first_seq, count=BLOCK)
+        block = [e for e in head.envelopes if not e.broken][:BLOCK]
+        reader = self.store.reader(file, run)
+        at = await asyncio.to_thread(find_block, reader, block, first_seq)
+        if at is None:
+            return Alignment("unaligned", run_id, first_seq, file.path, run.count)
+        offset = await asyncio.to_thread(exact_offset, reader, at, block[0])
+        state: State = "exact" if at == first_seq else "shifted"
+        return Alignment(state, run_id, first_seq, file.path, run.count, at, offset)
+
+    async def disk_rows(self, alignment: Alignment) -> AsyncIterator[list[Envelope]]:
+        """The log's rows before a shifted alignment's block, in pages (cold seqs)."""
+        reader = self._reader_for(alignment)
+        async for batch in self._pages(reader, 1, alignment.disk_rows, PAGE):
+            yield batch
