@@ -6,6 +6,8 @@ History (a finished run, or the backlog of a long live run) is published at once
 generator's timestamps shifted so that it ends at a chosen instant, which lets a demo show runs
 that finished an hour ago or went silent minutes ago. Every run opens with
 ``RunMeta(label, started_at)`` like the arena's CLI, and is closed unless told to stay open.
+Given an ``OperationLog`` (``logs``), every published event is also queued for the operation's
+DuckDB file right after the broker gave it its seq, as the arena's persister writes it.
 
 At high rates events go out in batches through ``publish_many`` (about twenty calls a second),
 because a round trip per event caps a Redis producer at a few thousand events/s.
@@ -20,6 +22,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 
+from arena_tui.arena.logs import OperationLog
 from arena_tui.arena.runs import RunSpec, run_events
 from arena_tui.broker.models import Event, RunMeta
 from arena_tui.broker.protocol import EventBroker
@@ -39,22 +42,27 @@ async def publish_run(
     backfill: int = 0,
     close: bool = True,
     on_open: Callable[[RunSpec], None] | None = None,
+    log: OperationLog | None = None,
+    started_at: datetime | None = None,
 ) -> int:
     """Open ``spec``'s run, publish its events, close it (unless ``close`` is false).
 
     The first ``backfill`` events are history ending now; the rest go out live at ``rate``
     events/s (None: as fast as the broker takes them). ``on_open`` is called once the run is
-    open (a reader can attach from then on). Returns how many events were published; for an
+    open (a reader can attach from then on). ``started_at`` is the operation's start, shared by
+    its runs (default: the first event's time). Returns how many events were published; for an
     endless spec it returns only when cancelled.
     """
     events = run_events(spec)
     history = shift_to(list(itertools.islice(events, backfill)), datetime.now(UTC))
-    started_at = history[0].ts if history else datetime.now(UTC)
+    if started_at is None:
+        started_at = history[0].ts if history else datetime.now(UTC)
     await broker.open_run(spec.run_id, RunMeta(spec.label, started_at))
     if on_open is not None:
         on_open(spec)
-    published = await _publish(broker, spec.run_id, _chunks(history, UNPACED_BATCH), live=False)
-    published += await publish_paced(broker, spec.run_id, events, rate=rate)
+    batches = _chunks(history, UNPACED_BATCH)
+    published = await _publish(broker, spec.run_id, batches, live=False, log=log)
+    published += await publish_paced(broker, spec.run_id, events, rate=rate, log=log)
     await broker.flush()
     if close:
         await broker.close_run(spec.run_id)
@@ -62,15 +70,28 @@ async def publish_run(
 
 
 async def publish_history(
-    broker: EventBroker, spec: RunSpec, *, ends_at: datetime, close: bool = True
+    broker: EventBroker | None,
+    spec: RunSpec,
+    *,
+    ends_at: datetime,
+    close: bool = True,
+    log: OperationLog | None = None,
 ) -> int:
-    """Publish a whole (finite) run at once, as if it had ended at ``ends_at``."""
+    """Publish a whole (finite) run at once, as if it had ended at ``ends_at``. With no
+    ``broker`` the run goes only to ``log`` (the arena's in-process backend: no other process
+    ever sees it but through the file)."""
     if spec.turns is None:
         raise ValueError("publish_history needs a run with a finite number of turns")
     history = shift_to(list(run_events(spec)), ends_at)
+    if broker is None:
+        if log is not None:
+            for chunk in _chunks(history, UNPACED_BATCH):
+                log.emit(chunk, bulk=True)
+        return len(history)
     started_at = history[0].ts if history else ends_at
     await broker.open_run(spec.run_id, RunMeta(spec.label, started_at))
-    published = await _publish(broker, spec.run_id, _chunks(history, UNPACED_BATCH), live=False)
+    batches = _chunks(history, UNPACED_BATCH)
+    published = await _publish(broker, spec.run_id, batches, live=False, log=log)
     await broker.flush()
     if close:
         await broker.close_run(spec.run_id)
@@ -78,7 +99,12 @@ async def publish_history(
 
 
 async def publish_paced(
-    broker: EventBroker, run_id: str, events: Iterable[Event], *, rate: float | None
+    broker: EventBroker,
+    run_id: str,
+    events: Iterable[Event],
+    *,
+    rate: float | None,
+    log: OperationLog | None = None,
 ) -> int:
     """Publish ``events`` stamped with the current time, ``rate`` per second (None: no pacing).
 
@@ -86,7 +112,7 @@ async def publish_paced(
     does not slow the rate; a producer that falls behind does not burst to catch up.
     """
     if rate is None:
-        return await _publish(broker, run_id, _chunks(events, UNPACED_BATCH), live=True)
+        return await _publish(broker, run_id, _chunks(events, UNPACED_BATCH), live=True, log=log)
     if rate <= 0:
         raise ValueError(f"rate must be positive, got {rate}")
     size = 1 if rate <= SINGLE_EVENT_RATE else math.ceil(rate / BATCHES_PER_SECOND)
@@ -95,7 +121,7 @@ async def publish_paced(
     due = loop.time()
     published = 0
     for chunk in _chunks(events, size):
-        published += await _publish(broker, run_id, [chunk], live=True)
+        published += await _publish(broker, run_id, [chunk], live=True, log=log)
         due += interval
         delay = due - loop.time()
         if delay > 0:
@@ -106,7 +132,12 @@ async def publish_paced(
 
 
 async def _publish(
-    broker: EventBroker, run_id: str, batches: Iterable[Sequence[Event]], *, live: bool
+    broker: EventBroker,
+    run_id: str,
+    batches: Iterable[Sequence[Event]],
+    *,
+    live: bool,
+    log: OperationLog | None = None,
 ) -> int:
     """Publish ``batches`` in order; ``live`` events are stamped with the current time."""
     published = 0
@@ -120,6 +151,8 @@ async def _publish(
             await broker.publish(run_id, stamped[0])
         else:
             await broker.publish_many(run_id, stamped)
+        if log is not None:
+            log.emit(stamped, bulk=not live)
         published += len(stamped)
         await asyncio.sleep(0)  # let readers in between batches, even unpaced
     return published

@@ -5,12 +5,16 @@ A ``RunPlanner`` draws run and agent ids (``uuid4().hex`` made from its seeded R
 clock, so the same seed always gives the same run (timestamps come from a synthetic clock that
 starts at ``spec.started_at``; the producer restamps live events with the real time).
 
-Each agent plays its own ``World`` in its own loop, and the loops' events are merged by time,
-as the arena's concurrent agent loops interleave on one stream. Per turn an agent emits
-``turn_start``, sometimes ``observation``, ``llm_prompt``, ``llm_response``, an
-(``action``, ``action_result``) pair per action, sometimes a ``world_mutation`` (agent ``""``),
-then the ``metric`` ``cost_usd``. A smoke run is one agent, 10 turns of 4 events and no actions.
-A fork run opens with a ``fork`` event (agent ``""``) and continues the parent's turn numbers.
+Shaped like the real arena's synth loop: one agent per run (a uuid hex), and per turn
+``turn_start`` (``turn_num``, the state as the turn starts, the run's ``profile_name``),
+``llm_prompt``, ``llm_response``, an (``action``, ``action_result``) pair per action (the arena's
+vocabulary: ``world``), then the ``metric`` ``cost_usd``. A smoke run is 10 turns of 4 events
+and no actions. A ``rank`` operation is rounds x scenarios x profiles runs plus the ``ranking``
+pseudo-run: three ``metric`` events per profile (rating and its interval) at ``t = 0`` with the
+profile name as agent (``RunPlanner.rank``). A fork run opens with ``fork`` and
+``world_mutation`` (agent ``""``, ``t = parent_t``), then plays turns 1..n from the branch's
+world; the odd kinds (``observation``, ``world_mutation``) appear only in forks. Several agents
+per run (``agents=``) still work, merged by time, for benchmarks that want a busy stream.
 """
 
 from __future__ import annotations
@@ -32,7 +36,9 @@ EPOCH = datetime(2026, 6, 7, 12, 0, tzinfo=UTC)
 
 SMOKE_TURNS = 10
 SMOKE_EVENTS = SMOKE_TURNS * 4
-PROFILES = ("balanced", "fast_castle", "boom", "drush_fc", None)
+PROFILES = ("balanced", "fast_castle", "boom", "drush_fc")
+SCENARIOS = ("arabia", "black_forest")
+RANKING_ID = "ranking"
 OBSERVED = ("villager", "scout", "sheep", "boar", "tree", "gold_mine", "stone_mine", "deer")
 REASONS = (
     "Keep the town center busy and stay ahead on houses.",
@@ -65,6 +71,9 @@ class RunSpec:
     started_at: datetime = EPOCH
     fork: ForkOrigin | None = None
     smoke: bool = False
+    profile: str | None = None
+    ranking: tuple[str, ...] = ()
+    """For the ``ranking`` pseudo-run: the profiles rated (its events are their metrics)."""
 
 
 class RunPlanner:
@@ -82,22 +91,50 @@ class RunPlanner:
         label: str,
         *,
         turns: int | None,
-        agents: int | None = None,
+        agents: int = 1,
         started_at: datetime | None = None,
+        profile: str | None = None,
     ) -> RunSpec:
-        n_agents = agents if agents is not None else self._rng.randint(2, 4)
         return RunSpec(
             run_id=self.new_id(),
             label=label,
-            agents=tuple(self.new_id() for _ in range(n_agents)),
+            agents=tuple(self.new_id() for _ in range(agents)),
             turns=turns,
             seed=self._rng.getrandbits(64),
             started_at=started_at or self._started_at,
+            profile=profile or self._rng.choice(PROFILES),
         )
 
     def smoke(self, *, started_at: datetime | None = None) -> RunSpec:
-        spec = self.run("smoke", turns=SMOKE_TURNS, agents=1, started_at=started_at)
+        spec = self.run("smoke", turns=SMOKE_TURNS, started_at=started_at)
         return replace(spec, smoke=True)
+
+    def rank(
+        self,
+        *,
+        rounds: int = 1,
+        scenarios: tuple[str, ...] = SCENARIOS,
+        profiles: tuple[str, ...] = PROFILES[:2],
+        turns: int | None = 20,
+        started_at: datetime | None = None,
+    ) -> list[RunSpec]:
+        """A rank operation: one run per round x scenario x profile, then ``ranking``."""
+        specs = [
+            self.run("rank", turns=turns, started_at=started_at, profile=profile)
+            for _round in range(rounds)
+            for _scenario in scenarios
+            for profile in profiles
+        ]
+        ranking = RunSpec(
+            run_id=RANKING_ID,
+            label="rank",
+            agents=profiles,
+            turns=0,
+            seed=self._rng.getrandbits(64),
+            started_at=started_at or self._started_at,
+            ranking=profiles,
+        )
+        return [*specs, ranking]
 
     def fork(
         self,
@@ -107,7 +144,7 @@ class RunPlanner:
         turns: int | None,
         started_at: datetime | None = None,
     ) -> RunSpec:
-        spec = self.run("fork", turns=turns, agents=len(parent.agents), started_at=started_at)
+        spec = self.run("fork", turns=turns, started_at=started_at, profile=parent.profile)
         summary = self._rng.choice(
             ("food -50%", "removed the enemy scout", "gold +300", "pop cap 10")
         )
@@ -117,57 +154,83 @@ class RunPlanner:
 def run_events(spec: RunSpec) -> Iterator[Event]:
     """The run's events in publish order (merged by synthetic time)."""
     rng = random.Random(spec.seed)
-    first_turn = 1
-    head: list[Event] = []
-    if spec.fork is not None:
-        first_turn = spec.fork.parent_t + 1
-        head.append(
-            Event(
-                run_id=spec.run_id,
-                agent_id="",
-                t=spec.fork.parent_t,
-                kind="fork",
-                payload={
-                    "kind": "fork",
-                    "parent_run_id": spec.fork.parent_run_id,
-                    "parent_t": spec.fork.parent_t,
-                    "mutation_summary": spec.fork.mutation_summary,
-                },
-                ts=spec.started_at,
-            )
-        )
-    loops = [
-        _agent_loop(spec, agent, random.Random(rng.getrandbits(64)), first_turn)
-        for agent in spec.agents
-    ]
+    if spec.ranking:
+        return _ranking(spec, rng)
+    loops = [_agent_loop(spec, agent, random.Random(rng.getrandbits(64))) for agent in spec.agents]
     merged = heapq.merge(*loops, key=lambda event: event.ts or spec.started_at)
-    return itertools.chain(head, merged)
+    return itertools.chain(_fork_head(spec), merged)
 
 
-def _agent_loop(spec: RunSpec, agent: str, rng: random.Random, first_turn: int) -> Iterator[Event]:
+def _ranking(spec: RunSpec, rng: random.Random) -> Iterator[Event]:
+    ts = spec.started_at
+    for profile in spec.ranking:
+        rating = round(rng.gauss(1500, 120), 1)
+        spread = round(rng.uniform(20, 80), 1)
+        for name, value in (
+            ("rating", rating),
+            ("ci_lo", rating - spread),
+            ("ci_hi", rating + spread),
+        ):
+            ts += timedelta(milliseconds=5)
+            payload = {"kind": "metric", "name": f"ranking_{name}_{profile}", "value": value}
+            yield Event(spec.run_id, profile, 0, "metric", payload, ts)
+
+
+def _fork_head(spec: RunSpec) -> list[Event]:
+    if spec.fork is None:
+        return []
+    origin = spec.fork
+    world = _played(spec, origin.parent_t)
+    fork = {
+        "kind": "fork",
+        "parent_run_id": origin.parent_run_id,
+        "parent_t": origin.parent_t,
+        "mutation_summary": origin.mutation_summary,
+    }
+    mutation = {
+        "kind": "world_mutation",
+        "before_summary": world.summary(),
+        "after_summary": world.summary(),
+        "reason": origin.mutation_summary,
+    }
+    at = spec.started_at
+    return [
+        Event(spec.run_id, "", origin.parent_t, "fork", fork, at),
+        Event(spec.run_id, "", origin.parent_t, "world_mutation", mutation, at),
+    ]
+
+
+def _played(spec: RunSpec, turns: int) -> World:
+    """The world a fork branches from: ``turns`` turns played (seeded by the fork)."""
+    rng = random.Random(spec.seed ^ 0x5EED)
     world = World()
-    for _ in range(first_turn - 1):  # a fork continues from a world played up to parent_t
+    for _ in range(turns):
         world = tick(world, rng)
         for action in choose_actions(world, rng):
             world, _ = apply(world, action)
-    profile = rng.choice(PROFILES)
+    return world
+
+
+def _agent_loop(spec: RunSpec, agent: str, rng: random.Random) -> Iterator[Event]:
+    forked = spec.fork is not None
+    world = _played(spec, spec.fork.parent_t) if spec.fork is not None else World()
     clock = spec.started_at + timedelta(seconds=rng.uniform(0.05, 1.5))
-    t = first_turn
+    t = 1
 
     def emit(kind: str, payload: dict[str, Any], after: float, who: str = agent) -> Event:
         nonlocal clock
         clock += timedelta(seconds=after)
         return Event(spec.run_id, who, t, kind, {"kind": kind, **payload}, clock)
 
-    turns = range(first_turn, first_turn + spec.turns) if spec.turns is not None else None
-    for t in turns if turns is not None else itertools.count(first_turn):
+    turns = range(1, 1 + spec.turns) if spec.turns is not None else itertools.count(1)
+    for t in turns:
         world = tick(world, rng)
         yield emit(
             "turn_start",
-            {"turn_num": t, "state": world.snapshot(), "profile_name": profile},
+            {"turn_num": t, "state": world.snapshot(), "profile_name": spec.profile},
             rng.uniform(1.0, 4.0),
         )
-        if not spec.smoke and rng.random() < 0.5:
+        if forked and rng.random() < 0.5:
             classes = sorted(rng.sample(OBSERVED, rng.randint(2, 5)))
             count = world.population + len(world.buildings) + rng.randint(5, 60)
             yield emit(
@@ -192,7 +255,7 @@ def _agent_loop(spec: RunSpec, agent: str, rng: random.Random, first_turn: int) 
                 {"index_in_turn": index, "action_type": action["type"], "state_changed": changed},
                 rng.uniform(0.05, 0.4),
             )
-        if not spec.smoke and rng.random() < 0.08:
+        if forked and rng.random() < 0.08:
             before = world.summary()
             world, reason = mutate(world, rng)
             yield emit(

@@ -2,9 +2,10 @@
 
 The real arena drives Age of Empires II; the synthetic one only needs world-state snapshots that
 look like the real ones (wire-format.md, "World snapshot") and change plausibly: villagers gather,
-houses raise the population cap, the queue trains villagers, ages advance after a countdown, and
-unaffordable actions are no-ops. Every function is pure: a ``World`` in, a new ``World`` out, and
-randomness only from the ``random.Random`` the caller passes, so a seed fixes the whole run.
+houses raise the population cap, the queue trains villagers, ages advance after a countdown
+(the ``z`` hotkey), and unaffordable actions and the arena's input primitives are no-ops. Every
+function is pure: a ``World`` in, a new ``World`` out, and randomness only from the
+``random.Random`` the caller passes, so a seed fixes the whole run.
 """
 
 from __future__ import annotations
@@ -26,13 +27,6 @@ BUILD_COST: dict[str, dict[str, float]] = {
     "blacksmith": {"wood": 150},
     "market": {"wood": 175},
     "castle": {"stone": 650},
-}
-RESEARCH_COST: dict[str, dict[str, float]] = {
-    "loom": {"gold": 50},
-    "wheelbarrow": {"food": 175, "wood": 50},
-    "double_bit_axe": {"food": 100, "wood": 50},
-    "horse_collar": {"food": 75, "wood": 75},
-    "gold_mining": {"food": 100, "wood": 75},
 }
 AGE_UP_COST: tuple[dict[str, float], ...] = (
     {"food": 500},
@@ -137,33 +131,34 @@ def tick(world: World, rng: random.Random) -> World:
     )
 
 
+AGE_UP_KEY = "z"
+"""The hotkey that researches the next age at the town center (the arena's ``press``)."""
+NO_OPS = ("click", "right_click", "drag", "wait", "scroll", "detect")
+"""The arena's input primitives that do not change the economy by themselves."""
+
+
 def apply(world: World, action: dict[str, Any]) -> tuple[World, bool]:
-    """Carry out one action; the flag says whether the state changed (else a no-op)."""
+    """Carry out one action; the flag says whether the state changed (else a no-op).
+
+    The arena's vocabulary: ``queue_villager``, ``build`` (``building_key``), ``press`` (key
+    ``z`` ages up) and the no-op primitives ``NO_OPS``; anything else is a no-op too."""
     kind = action.get("type")
-    if kind == "train_villager":
-        room = MAX_QUEUE - len(world.villager_queue)
-        n = min(int(action.get("count", 1)), room, int(world.food // VILLAGER_COST))
-        if n <= 0:
+    if kind == "queue_villager":
+        if len(world.villager_queue) >= MAX_QUEUE or world.food < VILLAGER_COST:
             return world, False
-        queue = world.villager_queue + (VILLAGER_TICKS,) * n
-        return replace(world, food=world.food - n * VILLAGER_COST, villager_queue=queue), True
+        queue = (*world.villager_queue, VILLAGER_TICKS)
+        return replace(world, food=world.food - VILLAGER_COST, villager_queue=queue), True
     if kind == "build":
-        building = str(action.get("building"))
+        building = str(action.get("building_key"))
         cost = BUILD_COST.get(building)
         if cost is None or not world.can_afford(cost) or len(world.buildings) >= MAX_BUILDINGS:
             return world, False
         paid = world.pay(cost)
         cap = min(MAX_POP, world.pop_cap + 5) if building == "house" else world.pop_cap
-        return replace(paid, buildings=(*world.buildings, building), pop_cap=cap), True
-    if kind == "gather":
-        share = _reassign(world.split, str(action.get("resource")), float(action.get("share", 0)))
-        return replace(world, split=share), share != world.split
-    if kind == "research":
-        cost = RESEARCH_COST.get(str(action.get("tech")))
-        if cost is None or not world.can_afford(cost):
-            return world, False
-        return world.pay(cost), True
-    if kind == "age_up":
+        split = _SPLIT_AFTER.get(building, world.split)
+        built = (*world.buildings, building)
+        return replace(paid, buildings=built, pop_cap=cap, split=split), True
+    if kind == "press" and action.get("key") == AGE_UP_KEY:
         if world.age >= len(AGE_UP_COST) or world.age_up_ticks_remaining:
             return world, False
         cost = AGE_UP_COST[world.age]
@@ -173,52 +168,50 @@ def apply(world: World, action: dict[str, Any]) -> tuple[World, bool]:
     return world, False
 
 
-def _reassign(
-    split: tuple[float, float, float, float], resource: str, share: float
-) -> tuple[float, float, float, float]:
-    if resource not in RESOURCES or not 0 < share <= 1:
-        return split
-    i = RESOURCES.index(resource)
-    rest = 1.0 - share
-    others = sum(s for j, s in enumerate(split) if j != i)
-    scaled = [
-        share if j == i else (s / others * rest if others else rest / 3)
-        for j, s in enumerate(split)
-    ]
-    return (
-        round(scaled[0], 3),
-        round(scaled[1], 3),
-        round(scaled[2], 3),
-        round(scaled[3], 3),
-    )
+_SPLIT_AFTER: dict[str, tuple[float, float, float, float]] = {
+    "mining_camp": (0.45, 0.3, 0.25, 0.0),
+    "mill": (0.55, 0.3, 0.15, 0.0),
+    "castle": (0.4, 0.25, 0.25, 0.1),
+}
+"""Villagers move to the new drop site: the share per resource after such a building."""
 
 
 def choose_actions(world: World, rng: random.Random) -> list[dict[str, Any]]:
-    """What a sensible (if unimaginative) player asks for this turn: 0 to 4 actions."""
+    """What a sensible (if unimaginative) player asks for this turn: 1 to 4 actions."""
     actions: list[dict[str, Any]] = []
     if world.population + len(world.villager_queue) + 2 >= world.pop_cap:
-        actions.append({"type": "build", "building": "house", **_spot(rng)})
-    if len(world.villager_queue) < 2 and rng.random() < 0.8:
-        actions.append({"type": "train_villager", "count": rng.randint(1, 3)})
-    if rng.random() < 0.3:
-        resource = rng.choice(RESOURCES if world.age else RESOURCES[:2])
-        actions.append(
-            {"type": "gather", "resource": resource, "share": round(rng.uniform(0.2, 0.5), 2)}
-        )
+        actions.append({"type": "build", "building_key": "house"})
+    for _ in range(2 - min(2, len(world.villager_queue))):
+        if rng.random() < 0.7:
+            actions.append({"type": "queue_villager"})
     if world.age < len(AGE_UP_COST) and world.population >= 10 + 6 * world.age:
-        actions.append({"type": "age_up"})
-    elif rng.random() < 0.25:
+        actions.append({"type": "press", "key": AGE_UP_KEY})
+    elif rng.random() < 0.3:
         building = rng.choice(list(BUILD_COST)[1 : 5 + 2 * world.age])
-        actions.append({"type": "build", "building": building, **_spot(rng)})
-    elif rng.random() < 0.15:
-        actions.append({"type": "research", "tech": rng.choice(list(RESEARCH_COST))})
-    if rng.random() < 0.05:
-        actions.append({"type": "scout", "direction": rng.choice(("north", "east", "south"))})
+        actions.append({"type": "build", "building_key": building})
+    if rng.random() < 0.35 or not actions:
+        actions.append(_primitive(rng))
     return actions[:4]
 
 
-def _spot(rng: random.Random) -> dict[str, int]:
-    return {"x": rng.randint(0, 119), "y": rng.randint(0, 119)}
+def _primitive(rng: random.Random) -> dict[str, Any]:
+    kind = rng.choice(NO_OPS)
+    x, y = rng.randint(0, 1919), rng.randint(0, 1079)
+    if kind in ("click", "right_click"):
+        return {"type": kind, "x": x, "y": y}
+    if kind == "drag":
+        return {
+            "type": kind,
+            "x1": x,
+            "y1": y,
+            "x2": rng.randint(0, 1919),
+            "y2": rng.randint(0, 1079),
+        }
+    if kind == "wait":
+        return {"type": kind, "seconds": round(rng.uniform(0.5, 3.0), 1)}
+    if kind == "scroll":
+        return {"type": kind, "dy": rng.choice((-3, -1, 1, 3))}
+    return {"type": kind, "target": rng.choice(("town_center", "idle_villager", "sheep", "gold"))}
 
 
 MUTATIONS: tuple[tuple[str, str, float], ...] = (

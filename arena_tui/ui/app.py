@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Iterable
+from pathlib import Path
 from typing import ClassVar
 
 from textual.app import App, SystemCommand
@@ -39,8 +40,11 @@ class ArenaApp(App[None]):
         seq: Seq | None = None,
         demo: bool = False,
         clock: Clock | None = None,
+        demo_logs: Path | None = None,
     ) -> None:
         super().__init__()
+        self.demo_logs = demo_logs
+        """Where the built-in arena writes its operations' DuckDB logs (None: nowhere)."""
         self.settings = settings
         self.broker = broker
         self.demo = demo
@@ -57,7 +61,12 @@ class ArenaApp(App[None]):
         if self.demo:
             from arena_tui.arena.demo import run_demo
 
-            self.run_worker(run_demo(self.broker), name="demo", group="demo", exit_on_error=False)
+            self.run_worker(
+                run_demo(self.broker, logs=self.demo_logs),
+                name="demo",
+                group="demo",
+                exit_on_error=False,
+            )
 
     def on_ready(self) -> None:
         # Everything built to get here (Textual, the stylesheet, the screens) lives as long as
@@ -92,6 +101,9 @@ def make_app(
     seq: Seq | None = None,
     demo: bool = False,
     clock: Clock | None = None,
+    demo_logs: Path | None = None,
 ) -> ArenaApp:
     """The app on ``broker``; ``run_id``/``seq`` open it at that run and position."""
-    return ArenaApp(settings, broker, run_id=run_id, seq=seq, demo=demo, clock=clock)
+    return ArenaApp(
+        settings, broker, run_id=run_id, seq=seq, demo=demo, clock=clock, demo_logs=demo_logs
+    )

@@ -68,7 +68,7 @@ async def test_paced_publishing_batches_above_the_single_event_rate() -> None:
     broker = Counting()
     broker.calls = []
     await broker.open_run("r1")
-    events = list(run_events(RunPlanner(4).run("race", turns=10)))
+    events = list(run_events(RunPlanner(4).run("race", turns=40)))
     assert await publish_paced(broker, "r1", events, rate=2_000) == len(events)
     assert max(broker.calls, default=0) == 100  # 2,000/s in 20 batches a second
     with pytest.raises(ValueError, match="rate must be positive"):

@@ -7,7 +7,7 @@ import re
 from collections import Counter
 
 from arena_tui.arena.runs import SMOKE_EVENTS, RunPlanner, RunSpec, run_events
-from arena_tui.arena.world import AGES
+from arena_tui.arena.world import AGES, NO_OPS
 from arena_tui.broker.codec import decode_entry, encode_event, entry_id
 from arena_tui.broker.models import KNOWN_KINDS, Event
 
@@ -39,10 +39,46 @@ def test_ids_are_uuid4_hex_and_agents_distinct() -> None:
     assert all(HEX32.fullmatch(agent) and agent[12] == "4" for agent in spec.agents)
 
 
-def test_a_long_run_has_every_kind_with_its_fields() -> None:
-    events = _events(RunPlanner(1).run("rank", turns=60, agents=3))
+def test_a_run_is_one_agent_and_the_six_kinds_of_the_synth_loop() -> None:
+    spec = RunPlanner(1).run("race", turns=60)
+    events = _events(spec)
+    assert len(spec.agents) == 1
+    assert {e.agent_id for e in events} == {spec.agents[0]}
+    assert {e.kind for e in events} == {
+        "turn_start", "llm_prompt", "llm_response", "action", "action_result", "metric"
+    }  # fmt: skip
+    assert {e.payload["profile_name"] for e in events if e.kind == "turn_start"} == {spec.profile}
+    types = {e.payload["action"]["type"] for e in events if e.kind == "action"}
+    assert types <= {"queue_villager", "build", "press", *NO_OPS}
+    assert {"queue_villager", "build", "press"} <= types
+    assert all("building_key" in e.payload["action"] for e in events
+               if e.kind == "action" and e.payload["action"]["type"] == "build")  # fmt: skip
+    presses = [e for e in events if e.kind == "action" and e.payload["action"]["type"] == "press"]
+    assert {e.payload["action"]["key"] for e in presses} == {"z"}
+
+
+def test_a_rank_operation_is_rounds_x_scenarios_x_profiles_plus_ranking() -> None:
+    specs = RunPlanner(2).rank(rounds=2, scenarios=("a", "b"), profiles=("boom", "fc"), turns=3)
+    *runs, ranking = specs
+    assert len(runs) == 2 * 2 * 2
+    assert {s.profile for s in runs} == {"boom", "fc"}
+    assert {s.label for s in specs} == {"rank"}
+    assert ranking.run_id == "ranking"
+    events = _events(ranking)
+    assert [(e.agent_id, e.t, e.kind) for e in events] == [
+        (p, 0, "metric") for p in ("boom", "fc") for _ in range(3)
+    ]
+    assert [e.payload["name"] for e in events[:3]] == [
+        "ranking_rating_boom", "ranking_ci_lo_boom", "ranking_ci_hi_boom"
+    ]  # fmt: skip
+
+
+def test_forks_carry_the_odd_kinds_with_their_fields() -> None:
+    planner = RunPlanner(1)
+    parent = planner.run("race", turns=10)
+    events = _events(planner.fork(parent, parent_t=5, turns=60))
     kinds = Counter(event.kind for event in events)
-    assert set(kinds) == set(KNOWN_KINDS) - {"fork"}
+    assert set(kinds) == set(KNOWN_KINDS)
     fields = {
         "turn_start": {"turn_num", "state", "profile_name"},
         "observation": {"entity_count", "classes"},
@@ -56,7 +92,7 @@ def test_a_long_run_has_every_kind_with_its_fields() -> None:
     for event in events:
         assert set(event.payload) == {"kind", *fields[event.kind]}, event
         assert event.payload["kind"] == event.kind
-        expect_agent = event.kind != "world_mutation"
+        expect_agent = event.kind not in ("world_mutation", "fork")
         assert bool(event.agent_id) is expect_agent
     assert all(e.payload["name"] == "cost_usd" for e in events if e.kind == "metric")
     assert any(not e.payload["state_changed"] for e in events if e.kind == "action_result")
@@ -64,7 +100,7 @@ def test_a_long_run_has_every_kind_with_its_fields() -> None:
 
 def test_per_agent_turn_order_and_action_pairs() -> None:
     """Per agent and turn: turn_start, [observation], llm_prompt, llm_response, pairs, metric."""
-    spec = RunPlanner(5).run("race", turns=20, agents=2)
+    spec = RunPlanner(5).run("race", turns=20, agents=2)  # several agents still interleave
     events = _events(spec)
     for agent in spec.agents:
         mine = [e for e in events if e.agent_id == agent]
@@ -89,19 +125,19 @@ def test_smoke_shape_is_ten_turns_of_four_events() -> None:
     assert len({e.agent_id for e in events}) == 1
 
 
-def test_fork_opens_with_the_fork_event_and_continues_the_parent_turns() -> None:
+def test_fork_opens_with_fork_and_world_mutation_then_plays_turns_from_one() -> None:
     planner = RunPlanner(4)
     parent = planner.run("race", turns=30)
     events = _events(planner.fork(parent, parent_t=12, turns=5))
-    first = events[0]
+    first, second = events[0], events[1]
     assert (first.kind, first.agent_id, first.t) == ("fork", "", 12)
+    assert (second.kind, second.agent_id, second.t) == ("world_mutation", "", 12)
     assert first.payload["parent_run_id"] == parent.run_id
     assert first.payload["parent_t"] == 12
-    assert first.payload["mutation_summary"]
+    assert second.payload["reason"] == first.payload["mutation_summary"]
     assert "fork" not in {e.kind for e in events[1:]}
-    assert {e.t for e in events[1:]} == set(range(13, 18))
+    assert {e.t for e in events[2:]} == set(range(1, 6))
     start = next(e for e in events if e.kind == "turn_start")
-    assert start.payload["state"]["turn"] == 13
     assert start.payload["state"]["population"] > 4  # played up to the branch point
 
 
