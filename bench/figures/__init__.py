@@ -24,6 +24,7 @@ NAMES: tuple[str, ...] = (
     "publish",
     "log_pane",
     "startup",
+    "cold",
 )
 
 

@@ -88,6 +88,7 @@ def test_forks_carry_the_odd_kinds_with_their_fields() -> None:
         "action_result": {"index_in_turn", "action_type", "state_changed"},
         "world_mutation": {"before_summary", "after_summary", "reason"},
         "metric": {"name", "value"},
+        "fork": {"parent_run_id", "parent_t", "mutation_summary"},
     }
     for event in events:
         assert set(event.payload) == {"kind", *fields[event.kind]}, event

@@ -23,6 +23,7 @@ from cold_helpers import (
 from arena_tui.broker.cold import FileState, index
 from arena_tui.broker.cold.index import ColdIndex
 from arena_tui.broker.cold.layout import discover, parse_name
+from arena_tui.broker.cold.reader import Connections
 
 A = "a" * 32
 B = "b" * 32
@@ -119,15 +120,16 @@ def test_scans_are_cached_by_size_and_mtime(
     scans: list[Path] = []
     real = index.scan_file
 
-    def counting(p: Path, stat: tuple[int, int]) -> index.ColdFile:
+    def counting(p: Path, stat: tuple[int, int], conns: Connections) -> index.ColdFile:
         scans.append(p)
-        return real(p, stat)
+        return real(p, stat, conns)
 
     monkeypatch.setattr(index, "scan_file", counting)
     cold = ColdIndex(tmp_path)
     cold.refresh()
     cold.refresh()
     assert scans == [path]
+    cold.connections.close()  # a reader blocks a writer, even in this process
     write_log(path, turn_rows(B, "ag", [1]))  # the stat changes (a name collision appends)
     (file,) = cold.refresh()
     assert scans == [path, path]

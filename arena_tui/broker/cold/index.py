@@ -24,8 +24,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from arena_tui.broker.cold._db import FileState, classify, connect, duckdb_module
+from arena_tui.broker.cold._db import FileState, classify, duckdb_module
 from arena_tui.broker.cold.layout import FileName, discover, parse_name
+from arena_tui.broker.cold.reader import Connections
 
 HEX32 = re.compile(r"[0-9a-f]{32}")
 QUARTER = timedelta(minutes=15)
@@ -93,9 +94,13 @@ class ColdFile:
 
 @dataclass(slots=True)
 class ColdIndex:
-    """The files under one root, refreshed by ``refresh`` (blocking; run it in a thread)."""
+    """The files under one root, refreshed by ``refresh`` (blocking; run it in a thread).
+
+    Scans go through ``connections``, so the connection a scan opened serves the first reads
+    of the file too (opening a file costs more than the scan on a small one)."""
 
     root: Path
+    connections: Connections = field(default_factory=Connections)
     files: list[ColdFile] = field(default_factory=list)
     _cache: dict[Path, ColdFile] = field(default_factory=dict)
 
@@ -110,7 +115,7 @@ class ColdIndex:
             key = (stat.st_size, stat.st_mtime_ns)
             cached = self._cache.get(path)
             if cached is None or cached.stat != key or cached.state is FileState.LOCKED:
-                cached = scan_file(path, key)
+                cached = scan_file(path, key, self.connections)
                 self._cache[path] = cached
             files.append(cached)
         for gone in set(self._cache) - set(paths):
@@ -129,17 +134,14 @@ class ColdIndex:
         return [f for f in self.files if f.state is FileState.LOCKED]
 
 
-def scan_file(path: Path, stat: tuple[int, int]) -> ColdFile:
-    """Open ``path`` read-only once and summarise it; a failure becomes the file's state."""
+def scan_file(path: Path, stat: tuple[int, int], connections: Connections) -> ColdFile:
+    """Open ``path`` read-only and summarise it; a failure becomes the file's state."""
     name = parse_name(path)
     duckdb = duckdb_module()
     try:
-        conn = connect(path)
-        try:
+        with connections.use(path) as conn:
             rows = conn.execute(_RUNS_SQL).fetchall()
             firsts = conn.execute(_FIRSTS_SQL).fetchall()
-        finally:
-            conn.close()
     except duckdb.Error as exc:
         state, message = classify(exc)
         return ColdFile(path, name, state, message, stat=stat)

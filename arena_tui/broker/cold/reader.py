@@ -35,10 +35,17 @@ _CHECKPOINTS_SQL = (
     "SELECT rowid FROM events WHERE run_id = ? "
     "QUALIFY (row_number() OVER (ORDER BY rowid) - 1) % ? = 0 ORDER BY rowid"
 )
+_COLUMNS = "agent_id, t, kind, payload_json, ts, schema_version"
 _PAGE_SQL = (
-    "SELECT agent_id, t, kind, payload_json, ts, schema_version FROM events "
-    "WHERE run_id = ? AND rowid >= ? ORDER BY rowid LIMIT ? OFFSET ?"
+    f"SELECT {_COLUMNS} FROM events WHERE run_id = ? AND rowid >= ? ORDER BY rowid LIMIT ? OFFSET ?"
 )
+_TAIL_SQL = (
+    f"SELECT {_COLUMNS} FROM (SELECT rowid AS r, * FROM events WHERE run_id = ? "
+    "ORDER BY rowid DESC LIMIT ?) ORDER BY r"
+)
+TAIL_ROWS = 5_000
+"""A read this close to the run's end needs no sparse index (a top-N query from the end):
+opening a run at its newest events pays for no index scan."""
 
 
 class Connections:
@@ -99,6 +106,7 @@ class ColdReader:
         *,
         ts_offset: timedelta | None = None,
         step: int = STEP,
+        first_rowid: int | None = None,
     ) -> None:
         self.connections = connections
         self.path = path
@@ -106,6 +114,7 @@ class ColdReader:
         self.count = count
         self.ts_offset = ts_offset or timedelta()
         self.step = step
+        self.first_rowid = first_rowid
         self._checkpoints: list[int] | None = None
 
     def checkpoints(self) -> list[int]:
@@ -122,6 +131,18 @@ class ColdReader:
         count = min(count, self.count - first + 1)
         if count <= 0:
             return []
+        if first + count - 1 == self.count and count <= self.count - first + 1 <= TAIL_ROWS:
+            with self.connections.use(self.path) as conn:
+                tail: list[tuple[Any, ...]] = conn.execute(
+                    _TAIL_SQL, [self.run_id, self.count - first + 1]
+                ).fetchall()
+            return tail
+        if first <= self.step and self.first_rowid is not None and self._checkpoints is None:
+            with self.connections.use(self.path) as conn:
+                head: list[tuple[Any, ...]] = conn.execute(
+                    _PAGE_SQL, [self.run_id, self.first_rowid, count, first - 1]
+                ).fetchall()
+            return head
         checkpoints = self.checkpoints()
         if not checkpoints:
             return []

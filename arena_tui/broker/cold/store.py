@@ -22,8 +22,8 @@ _READERS = 64
 class ColdStore:
     def __init__(self, root: Path) -> None:
         self.root = root
-        self.index = ColdIndex(root)
         self.connections = Connections()
+        self.index = ColdIndex(root, self.connections)
         self._readers: dict[tuple[Path, tuple[int, int], str, timedelta | None], ColdReader] = {}
         self._refreshing: asyncio.Task[list[ColdFile]] | None = None
 
@@ -64,7 +64,14 @@ class ColdStore:
         if found is None:
             if len(self._readers) >= _READERS:
                 self._readers.pop(next(iter(self._readers)))
-            found = ColdReader(self.connections, file.path, run.run_id, run.count, ts_offset=offset)
+            found = ColdReader(
+                self.connections,
+                file.path,
+                run.run_id,
+                run.count,
+                ts_offset=offset,
+                first_rowid=run.first_rowid,
+            )
             self._readers[key] = found
         return found
 
