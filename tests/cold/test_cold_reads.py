@@ -52,7 +52,7 @@ async def test_the_broker_face_of_a_cold_run(tmp_path: Path) -> None:
     try:
         first = await broker.read_range(A, 0, count=10)
         assert [e.seq for e in first.envelopes] == list(range(1, 11))
-        assert (first.first_available, first.last_seq, first.is_open) == (1, 300, False)
+        assert (first.available_from, first.last_seq, first.is_open) == (1, 300, False)
         newest = await broker.read_range(A, 0, count=4, direction="backward")
         assert [e.seq for e in newest.envelopes] == [297, 298, 299, 300]
         middle = await broker.read_range(A, 150, count=3, direction="backward")

@@ -106,7 +106,7 @@ async def test_the_demo_writes_cold_runs_and_a_stitched_race(tmp_path: Path) -> 
         async with asyncio.timeout(45):
             while True:
                 infos = await broker.list_runs()
-                stitched = [i for i in infos if i.source == "broker+cold" and i.first_seq > 1]
+                stitched = [i for i in infos if i.source == "broker+cold" and i.available_from > 1]
                 if stitched and sum(i.source == "cold" for i in infos) >= 7:
                     break
                 await asyncio.sleep(0.2)
@@ -115,11 +115,11 @@ async def test_the_demo_writes_cold_runs_and_a_stitched_race(tmp_path: Path) -> 
             by_source.setdefault(info.source, []).append(info.meta.label)
         assert sorted(by_source["cold"]) == ["rank"] * 5 + ["smoke"] * 2  # 4 runs + ranking
         assert any(i.arena_id == "ranking" for i in infos)
-        (race,) = [i for i in infos if i.source == "broker+cold" and i.first_seq > 1]
+        (race,) = [i for i in infos if i.source == "broker+cold" and i.available_from > 1]
         assert race.meta.label == "race"
         assert race.status is RunStatus.FINISHED
         head = await broker.read_range(race.run_id, 1, count=3)
-        assert head.first_available == 1
+        assert head.available_from == 1
         assert [(e.seq, e.source) for e in head.envelopes] == [
             (1, "cold"),
             (2, "cold"),

@@ -90,7 +90,7 @@ def _cold_only(key: str, file: ColdFile, run: ColdRun, relative: Callable[[Path]
         status=RunStatus.FINISHED,
         n_events=run.count,
         last_seq=run.count,
-        first_seq=1 if run.count else 0,
+        available_from=1 if run.count else 0,
         last_event_at=file.to_utc(run.last_ts),
         source="cold",
         db_path=str(file.path),

@@ -6,7 +6,7 @@ export, ``tail``) without knowing about files:
 
 * ``list_runs`` merges the broker's runs with the logs' (``listing``): one row per run.
 * ``read_range``, ``stream`` and ``stream_batches`` of a run only a log holds read it by pages
-  (a closed, complete stream: ``first_available`` 1, never open, no tail, no overflow).
+  (a closed, complete stream: ``available_from`` 1, never open, no tail, no overflow).
 * For a run Redis trimmed whose log is readable and aligns exactly (``stitch``), reads below
   the first retained seq come from the log, marked ``source="cold"``, and the run reads from
   seq 1 with no overflow. Any other alignment leaves the broker's answer as it is; ``prefix``
@@ -119,9 +119,9 @@ class ColdAwareBroker:
             if found is None:
                 raise
             return await self._cold_range(run_id, found, from_seq, count, direction)
-        if result.first_available <= 1:
+        if result.available_from <= 1:
             return result
-        alignment = await self.alignment(run_id, result.first_available)
+        alignment = await self.alignment(run_id, result.available_from)
         if alignment is None or alignment.state != "exact":
             return result
         reader = self._reader_for(alignment)
@@ -148,7 +148,7 @@ class ColdAwareBroker:
             run_id=run_id,
             requested=requested,
             envelopes=tuple(envelopes),
-            first_available=1 if run.count else 0,
+            available_from=1 if run.count else 0,
             last_seq=run.count,
             is_open=False,
         )
@@ -161,11 +161,11 @@ class ColdAwareBroker:
         count: int,
         direction: Direction,
     ) -> ReadResult:
-        first = result.first_available
+        first = result.available_from
         if direction == "forward":
             requested = max(from_seq, 1)
             if requested >= first:
-                return replace(result, first_available=1)
+                return replace(result, available_from=1)
             prefix = await self.store.read(reader, requested, min(count, first - requested))
             envelopes = (*prefix, *result.envelopes)[:count]
         else:
@@ -181,7 +181,7 @@ class ColdAwareBroker:
                 if end >= start:
                     cold = await self.store.read(reader, start, end - start + 1)
             envelopes = (*cold, *broker_part)
-        return replace(result, requested=requested, envelopes=tuple(envelopes), first_available=1)
+        return replace(result, requested=requested, envelopes=tuple(envelopes), available_from=1)
 
     def stream(self, run_id: str, from_seq: Seq = 0) -> AsyncIterator[Envelope]:
         return self._stream(run_id, from_seq)
@@ -210,14 +210,14 @@ class ColdAwareBroker:
             async for page in self._pages(reader, wanted, found[1].count, max_batch):
                 yield page
             return
-        if probe.first_available > 1 and wanted < probe.first_available:
-            alignment = await self.alignment(run_id, probe.first_available)
+        if probe.available_from > 1 and wanted < probe.available_from:
+            alignment = await self.alignment(run_id, probe.available_from)
             if alignment is not None and alignment.state == "exact":
                 reader = self._reader_for(alignment)
-                end = probe.first_available - 1
+                end = probe.available_from - 1
                 async for page in self._pages(reader, wanted, end, max_batch):
                     yield page
-                wanted = probe.first_available
+                wanted = probe.available_from
         inner = self.inner.stream_batches(run_id, wanted, max_batch=max_batch)
         try:
             async for batch in inner:
@@ -245,24 +245,24 @@ class ColdAwareBroker:
         assert found is not None  # an alignment exists only for a run the index holds
         return self.store.reader(*found, ts_offset=alignment.ts_offset)
 
-    async def alignment(self, run_id: str, first_seq: Seq) -> Alignment | None:
-        """How the log relates to the run's trimmed prefix ``1..first_seq-1`` (None: no log
-        has the run and no locked file may). Cached until ``first_seq`` or the file changes."""
+    async def alignment(self, run_id: str, available_from: Seq) -> Alignment | None:
+        """How the log relates to the run's trimmed prefix ``1..available_from-1`` (None: no log
+        has the run and no locked file may). Cached until ``available_from`` or the file changes."""
         found = await self._cold(run_id)
         stamp: tuple[object, ...] = (
-            first_seq,
+            available_from,
             (found[0].path, found[0].stat) if found else None,
             tuple(f.path for f in self.store.index.locked_files()),
         )
         cached = self._alignments.get(run_id)
         if cached is not None and cached[0] == stamp:
             return cached[1]
-        alignment = await self._align(run_id, first_seq, found)
+        alignment = await self._align(run_id, available_from, found)
         self._alignments[run_id] = (stamp, alignment)
         return alignment
 
     async def _align(
-        self, run_id: str, first_seq: Seq, found: tuple[ColdFile, ColdRun] | None
+        self, run_id: str, available_from: Seq, found: tuple[ColdFile, ColdRun] | None
     ) -> Alignment | None:
         if found is None:
             locked_files = self.store.index.locked_files()
@@ -275,17 +275,17 @@ class ColdAwareBroker:
             locked = listing.locked_candidate(locked_files, info)
             if locked is None:
                 return None
-            return Alignment("locked", run_id, first_seq, locked.path)
+            return Alignment("locked", run_id, available_from, locked.path)
         file, run = found
-        head = await self.inner.read_range(run_id, first_seq, count=BLOCK)
+        head = await self.inner.read_range(run_id, available_from, count=BLOCK)
         block = [e for e in head.envelopes if not e.broken][:BLOCK]
         reader = self.store.reader(file, run)
-        at = await asyncio.to_thread(find_block, reader, block, first_seq)
+        at = await asyncio.to_thread(find_block, reader, block, available_from)
         if at is None:
-            return Alignment("unaligned", run_id, first_seq, file.path, run.count)
+            return Alignment("unaligned", run_id, available_from, file.path, run.count)
         offset = await asyncio.to_thread(exact_offset, reader, at, block[0])
-        state: State = "exact" if at == first_seq else "shifted"
-        return Alignment(state, run_id, first_seq, file.path, run.count, at, offset)
+        state: State = "exact" if at == available_from else "shifted"
+        return Alignment(state, run_id, available_from, file.path, run.count, at, offset)
 
     async def disk_rows(self, alignment: Alignment) -> AsyncIterator[list[Envelope]]:
         """The log's rows before a shifted alignment's block, in pages (cold seqs)."""

@@ -39,20 +39,20 @@ State = Literal["exact", "shifted", "unaligned", "locked"]
 
 @dataclass(frozen=True, slots=True)
 class Alignment:
-    """How the trimmed prefix ``1..first_seq-1`` of a Redis run relates to a log file."""
+    """How the trimmed prefix ``1..available_from-1`` of a Redis run relates to a log file."""
 
     state: State
     run_id: str
-    first_seq: Seq
+    available_from: Seq
     db_path: Path
     cold_count: int = 0
     at: int | None = None
-    """The cold row where the first retained Redis event sits (exact: ``first_seq``)."""
+    """The cold row where the first retained Redis event sits (exact: ``available_from``)."""
     ts_offset: timedelta | None = None
 
     @property
     def trimmed(self) -> int:
-        return self.first_seq - 1
+        return self.available_from - 1
 
     @property
     def disk_rows(self) -> int:
@@ -65,14 +65,15 @@ class Alignment:
             return f"seq 1–{self.trimmed:,} from disk ({where})"
         if self.state == "shifted":
             return (
-                f"{self.disk_rows:,} events from disk ({where}) precede seq {self.first_seq:,}; "
+                f"{self.disk_rows:,} events from disk ({where}) come before seq "
+                f"{self.available_from:,}; "
                 f"Redis trimmed {self.trimmed:,} seqs: the counts differ (holes or extra rows), "
                 "so the disk rows are not numbered"
             )
         if self.state == "unaligned":
             return (
                 f"{where} holds {self.cold_count:,} events of this run but none lines up with "
-                f"seq {self.first_seq:,}: the disk copy is not stitched"
+                f"seq {self.available_from:,}: the disk copy is not stitched"
             )
         return (
             f"seq 1–{self.trimmed:,} are held in {where} (being written); "
