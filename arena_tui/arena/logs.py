@@ -11,9 +11,11 @@ aware UTC datetime the event carries, as the arena binds it: duckdb stores the w
 wall-clock time (pinned by a test).
 
 History (events published at once with backdated times: the demo's finished runs, a long run's
-backlog) is written ``bulk``: up to ``BULK_ROWS`` rows per multi-row ``INSERT``, in one
-transaction. The rows, their order and the file are the same, only much faster to make (an
-autocommit insert costs ~3 ms here, so a 2,000-event backlog would hold the file for seconds).
+backlog) is written ``bulk``: one ``INSERT ... SELECT unnest(...)`` per batch, the columns
+bound as lists (``ts`` cast to ``TIMESTAMP[]`` with the same session time zone). The rows,
+their order and the file are the same, only much faster to make: an autocommit insert costs
+~3 ms on a busy 2-core box, a bound-parameter row ~1 ms even in one transaction, so a
+2,000-event backlog would hold the file for seconds; ``unnest`` takes a fraction of one.
 """
 
 from __future__ import annotations
@@ -31,7 +33,10 @@ from arena_tui.broker.cold.layout import DDL, INSERT, fork_path, operation_path
 from arena_tui.broker.models import Event
 
 _DONE = object()
-BULK_ROWS = 500
+_BULK = (
+    "INSERT INTO events SELECT unnest(?), unnest(?), unnest(?), unnest(?), unnest(?), "
+    "unnest(?::TIMESTAMP[]), unnest(?)"
+)
 
 
 def row(event: Event) -> tuple[Any, ...]:
@@ -117,13 +122,8 @@ class OperationLog:
                 assert isinstance(item, tuple)
                 bulk, events = item
                 if bulk:
-                    conn.execute("BEGIN TRANSACTION")
-                    for start in range(0, len(events), BULK_ROWS):
-                        chunk = events[start : start + BULK_ROWS]
-                        values = ", ".join(["(?, ?, ?, ?, ?, ?, ?)"] * len(chunk))
-                        params = [value for event in chunk for value in row(event)]
-                        conn.execute(f"{INSERT.partition(' VALUES ')[0]} VALUES {values}", params)
-                    conn.execute("COMMIT")
+                    columns = [list(column) for column in zip(*map(row, events), strict=True)]
+                    conn.execute(_BULK, columns)
                 else:
                     for event in events:
                         conn.execute(INSERT, row(event))

@@ -125,6 +125,21 @@ def test_a_log_shifted_by_holes_gives_unnumbered_disk_rows_and_keeps_the_overflo
     assert numbered[0] == first
 
 
+def test_extra_rows_before_the_run_shift_the_log_the_other_way(
+    env: dict[str, str], tmp_path: Path, redis_server: RedisServer, key_prefix: str
+) -> None:
+    """An older operation's entries of a reused id (``ranking``) before the run's own rows."""
+    _raw, first = _trimmed_run(redis_server, key_prefix)
+    older = turn_rows(R, AGENT, range(100, 102))  # 12 rows no Redis seq of this run matches
+    write_log(log_path(tmp_path / "logs", "rank"), older + turn_rows(R, AGENT, range(1, 41)))
+    records = jsonl(run_cli("tail", R, "--no-follow", "--jsonl", env=env, cwd=tmp_path).stdout)
+    disk = records[0]
+    assert disk["state"] == "shifted"
+    assert (disk["trimmed"], disk["disk_rows"]) == (first - 1, first - 1 + 12)
+    assert [r["disk_row"] for r in records[1 : 1 + first - 1 + 12]] == list(range(1, first + 12))
+    assert records[first + 12]["type"] == "overflow"
+
+
 def test_a_log_that_does_not_line_up_is_not_stitched(
     env: dict[str, str], tmp_path: Path, redis_server: RedisServer, key_prefix: str
 ) -> None:

@@ -2,8 +2,10 @@
 
 * A run in both is one row: the broker's counts and status, the file's label and start time
   when the broker has none (Redis forgets a label with its ``:open`` key), ``source``
-  ``broker+cold`` and the file as ``db_path``. An ``:open`` run whose file is readable has lost
-  its writer: it is stale (abandoned), not live.
+  ``broker+cold`` and the file as ``db_path``. (An ``:open`` run whose file is readable has lost
+  its writer; the broker already calls it stale once it is silent, and a run that just closed is
+  "open" for a few seconds of grace while its file is already readable, so the status stays
+  the broker's.)
 * A run only a file holds is ``finished``, numbered 1..N, with the file's label and start.
 * Only a ``uuid4().hex`` id merges across sources; any other id (the ``ranking`` pseudo-run in
   every rank file, test ids) is keyed by its file: its row id is ``<id>@<file>``, and
@@ -61,24 +63,13 @@ def _both(info: RunInfo, file: ColdFile, run: ColdRun, relative: Callable[[Path]
         label=info.meta.label or file.label,
         started_at=info.meta.started_at or file.name.started_at or file.to_utc(run.first_ts),
     )
-    status = (
-        RunStatus.STALE
-        if info.status is not RunStatus.FINISHED and _abandoned(info)
-        else info.status
-    )
     return replace(
         info,
         meta=meta,
-        status=status,
         source="broker+cold",
         db_path=str(file.path),
         parent=run.parent,
     )
-
-
-def _abandoned(info: RunInfo) -> bool:
-    """The broker calls the run open, yet its file is readable: the writer is gone."""
-    return info.status in (RunStatus.OPEN, RunStatus.STALE)
 
 
 def _cold_only(key: str, file: ColdFile, run: ColdRun, relative: Callable[[Path], str]) -> RunInfo:
