@@ -18,6 +18,8 @@ The producer side and liveness pass straight through.
 from __future__ import annotations
 
 import asyncio
+import math
+import time
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import replace
 
@@ -31,6 +33,8 @@ from arena_tui.broker.models import Envelope, Event, ReadResult, RunInfo, RunMet
 from arena_tui.broker.protocol import DEFAULT_STALE_AFTER, Direction, EventBroker
 
 PAGE = 1000
+REFRESH_S = 2.0
+"""How long a look at the logs root stays fresh for reads (a listing always looks again)."""
 
 
 class ColdAwareBroker:
@@ -40,7 +44,8 @@ class ColdAwareBroker:
         self.notes: list[str] = []
         """One line per log file whose runs are not listed (locked, foreign, empty, newer)."""
         self._alignments: dict[str, tuple[tuple[object, ...], Alignment | None]] = {}
-        self._refreshed = False
+        self._refreshed_at = -math.inf
+        self._background: set[asyncio.Future[list[ColdFile]]] = set()
         self._listed: dict[str, RunInfo] = {}
 
     @property
@@ -77,6 +82,8 @@ class ColdAwareBroker:
         return await self.inner.live_runs()
 
     async def aclose(self) -> None:
+        for task in list(self._background):
+            task.cancel()
         await self.inner.aclose()
         await self.store.aclose()
 
@@ -92,15 +99,26 @@ class ColdAwareBroker:
 
     async def _refresh(self) -> list[ColdFile]:
         files = await self.store.refresh()
-        self._refreshed = True
+        self._refreshed_at = time.monotonic()
         return files
 
     async def _cold(self, run_id: str) -> tuple[ColdFile, ColdRun] | None:
+        """The log copy of ``run_id`` in the index. The first call reads the root; later, a
+        run the index lacks starts a fresh look in the background at most every
+        ``REFRESH_S`` (a read of a run no log holds never waits for a glob or a scan: the
+        next read, or the next listing, sees what it found)."""
         found = self.store.find(run_id)
-        if found is None or not self._refreshed:
+        if found is not None:
+            return found
+        if self._refreshed_at == -math.inf:
             await self._refresh()
-            found = self.store.find(run_id)
-        return found
+            return self.store.find(run_id)
+        if time.monotonic() - self._refreshed_at > REFRESH_S:
+            self._refreshed_at = time.monotonic()
+            task = asyncio.ensure_future(self._refresh())
+            self._background.add(task)
+            task.add_done_callback(self._background.discard)
+        return None
 
     # -- reading ----------------------------------------------------------------------------
 
