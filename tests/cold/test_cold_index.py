@@ -10,7 +10,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from cold_helpers import (
+
+from arena_tui.broker.cold import FileState, index
+from arena_tui.broker.cold.index import ColdIndex
+from arena_tui.broker.cold.layout import discover, parse_name
+from arena_tui.broker.cold.reader import Connections
+from tests.cold.cold_helpers import (
     T0,
     Holder,
     compact,
@@ -19,11 +24,6 @@ from cold_helpers import (
     turn_rows,
     write_log,
 )
-
-from arena_tui.broker.cold import FileState, index
-from arena_tui.broker.cold.index import ColdIndex
-from arena_tui.broker.cold.layout import discover, parse_name
-from arena_tui.broker.cold.reader import Connections
 
 A = "a" * 32
 B = "b" * 32
@@ -175,7 +175,7 @@ _TZ_WRITER = textwrap.dedent(
 def test_a_writer_stores_its_local_wall_clock_time(tmp_path: Path, zone: str, hours: int) -> None:
     """The finding: an aware UTC datetime bound to the TIMESTAMP column is stored as the
     writer's local time (duckdb casts TIMESTAMPTZ with the session TimeZone)."""
-    from cold_helpers import ARENA_DDL
+    from tests.cold.cold_helpers import ARENA_DDL
 
     path = log_path(tmp_path, "race")
     path.parent.mkdir(parents=True)

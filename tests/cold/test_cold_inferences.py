@@ -14,13 +14,13 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from cold_helpers import ARENA_DDL, T0, Holder, compact, log_path, turn_rows, write_log
 
 from arena_tui.arena.logs import OperationLog
 from arena_tui.arena.runs import RunPlanner, run_events
 from arena_tui.broker.cold import with_logs
 from arena_tui.broker.cold.index import ColdIndex
 from arena_tui.broker.inprocess import InProcessBroker
+from tests.cold.cold_helpers import ARENA_DDL, T0, Holder, compact, log_path, turn_rows, write_log
 
 A = "a" * 32
 P = "f" * 32

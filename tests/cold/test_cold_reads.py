@@ -6,7 +6,6 @@ import contextlib
 from pathlib import Path
 
 import pytest
-from cold_helpers import T0, compact, log_path, turn_rows, write_log
 
 from arena_tui.broker.cold import with_logs
 from arena_tui.broker.cold.index import ColdIndex
@@ -14,6 +13,7 @@ from arena_tui.broker.cold.reader import ColdReader, Connections
 from arena_tui.broker.errors import RunNotFoundError
 from arena_tui.broker.follow import Batch, Finished, follow
 from arena_tui.broker.inprocess import InProcessBroker
+from tests.cold.cold_helpers import T0, compact, log_path, turn_rows, write_log
 
 A = "a" * 32
 B = "b" * 32

@@ -3,11 +3,13 @@ a stitched prefix, shifted and unaligned copies, and a locked file."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from cold_helpers import (
+
+from tests.cold.cold_helpers import (
     T0,
     Holder,
     RawRedisRun,
@@ -17,7 +19,7 @@ from cold_helpers import (
     turn_rows,
     write_log,
 )
-from redis_server import RedisServer
+from tests.support.redis_server import RedisServer
 
 pytestmark = pytest.mark.redis
 
@@ -56,7 +58,7 @@ def test_cold_only_run_is_listed_and_replays_from_seq_1(
 ) -> None:
     rows = turn_rows(R, AGENT, range(1, 6))
     path = write_log(log_path(tmp_path / "logs", "smoke"), rows)
-    listed = jsonl(run_cli("runs", "--json", env=env, cwd=tmp_path).stdout)[0]
+    listed = json.loads(run_cli("runs", "--json", env=env, cwd=tmp_path).stdout)
     assert listed == [
         {
             "run_id": R,
@@ -87,7 +89,7 @@ def test_an_exact_log_fills_the_trimmed_prefix_with_no_overflow(
 ) -> None:
     _raw, first = _trimmed_run(redis_server, key_prefix)
     path = write_log(log_path(tmp_path / "logs", "race"), turn_rows(R, AGENT, range(1, 41)))
-    (listed,) = jsonl(run_cli("runs", "--json", env=env, cwd=tmp_path).stdout)[0:1]
+    listed = json.loads(run_cli("runs", "--json", env=env, cwd=tmp_path).stdout)
     assert (listed[0]["source"], listed[0]["db_path"], listed[0]["label"]) == (
         "broker+cold",
         str(path),

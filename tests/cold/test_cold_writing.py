@@ -12,7 +12,6 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from cold_helpers import jsonl, run_cli
 
 from arena_tui.arena.demo import DEMO_MAX_LEN, run_demo
 from arena_tui.arena.logs import OperationLog
@@ -21,6 +20,7 @@ from arena_tui.broker.codec import encode_payload
 from arena_tui.broker.cold import with_logs
 from arena_tui.broker.inprocess import InProcessBroker
 from arena_tui.broker.models import RunStatus
+from tests.cold.cold_helpers import run_cli
 
 ARENA_COLUMNS = [
     ("run_id", "VARCHAR"),
@@ -59,7 +59,7 @@ def test_produce_writes_the_operation_like_the_arena(tmp_path: Path) -> None:
             assert r[4] == encode_payload(r[3], payload).decode()  # the wire's ``p``
             assert r[6] == 1
     out = run_cli("--logs-root", "out", "runs", "--json", env={}, cwd=tmp_path).stdout
-    listed = {r["run_id"]: r for r in jsonl(out)[0]}
+    listed = {r["run_id"]: r for r in json.loads(out)}
     assert set(listed) == {*ids, f"ranking@{path.parent.name}/{path.name}"}
     assert {r["source"] for r in listed.values()} == {"cold"}
 
@@ -110,9 +110,9 @@ async def test_the_demo_writes_cold_runs_and_a_stitched_race(tmp_path: Path) -> 
                 if stitched and sum(i.source == "cold" for i in infos) >= 7:
                     break
                 await asyncio.sleep(0.2)
-        by_source: dict[str, list[str | None]] = {}
+        by_source: dict[str, list[str]] = {}
         for info in infos:
-            by_source.setdefault(info.source, []).append(info.meta.label)
+            by_source.setdefault(info.source, []).append(info.meta.label or "?")
         assert sorted(by_source["cold"]) == ["rank"] * 5 + ["smoke"] * 2  # 4 runs + ranking
         assert any(i.arena_id == "ranking" for i in infos)
         (race,) = [i for i in infos if i.source == "broker+cold" and i.available_from > 1]

@@ -42,8 +42,8 @@ async def test_a_trimmed_run_has_its_head_as_a_gap(
     broker: EventBroker = broker_factory(max_len=300)
     spec = RunPlanner(2).run("rank", turns=200, agents=2)
     events = list(run_events(spec))
-    for start in range(0, len(events), 100):  # in batches, so MAXLEN ~ trims as it goes
-        await broker.publish_many(spec.run_id, events[start : start + 100])
+    for offset in range(0, len(events), 100):  # in batches, so MAXLEN ~ trims as it goes
+        await broker.publish_many(spec.run_id, events[offset : offset + 100])
     first = (await broker.read_range(spec.run_id, 1, count=1)).available_from
     assert first > 1
     initial = ChartData.start(len(events) + 1)
