@@ -168,8 +168,8 @@ def _ranking(spec: RunSpec, rng: random.Random) -> Iterator[Event]:
         spread = round(rng.uniform(20, 80), 1)
         for name, value in (
             ("rating", rating),
-            ("ci_lo", rating - spread),
-            ("ci_hi", rating + spread),
+            ("ci_lo", round(rating - spread, 1)),
+            ("ci_hi", round(rating + spread, 1)),
         ):
             ts += timedelta(milliseconds=5)
             payload = {"kind": "metric", "name": f"ranking_{name}_{profile}", "value": value}
