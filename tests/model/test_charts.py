@@ -47,14 +47,14 @@ def test_a_smoke_run_by_hand() -> None:
     assert costs.per_turn == tuple(metrics), "metric and llm_response are one cost, not two"
     assert costs.cumulative[-1] == pytest.approx(sum(metrics))
     # the same seed, the same run: these are its numbers
-    assert world[0].values == (209.0, 205.4, 100.0, 200.0, 4.0)
-    assert world[-1].values == (271.5, 260.5, 100.0, 200.0, 4.0)
-    assert costs.per_turn[:3] == (0.00267, 0.00215, 0.00063)
-    assert costs.cumulative[-1] == pytest.approx(0.02301)
-    activity = data.activity(buckets=10)  # 45 s of run in ten 4.5 s buckets
-    assert activity.width == 4.5
-    assert [b.first_seq for b in activity.buckets] == [1, 5, 9, 13, 17, 21, 23, 27, 31, 35]
-    assert [round(b.rate * 4.5) for b in activity.buckets] == [4, 4, 4, 4, 4, 2, 4, 4, 4, 6]
+    assert world[0].values == (207.1, 207.3, 100.0, 200.0, 4.0)
+    assert world[-1].values == (272.8, 259.3, 100.0, 200.0, 4.0)
+    assert costs.per_turn[:3] == (0.00196, 0.0037, 0.00282)
+    assert costs.cumulative[-1] == pytest.approx(0.02553)
+    activity = data.activity(buckets=10)  # 43 s of run in ten 4.3 s buckets
+    assert activity.width == 4.3
+    assert [b.first_seq for b in activity.buckets] == [1, 7, 13, 17, 19, 23, 25, 27, 31, 35]
+    assert [round(b.rate * 4.3) for b in activity.buckets] == [6, 6, 4, 2, 4, 2, 2, 4, 4, 6]
 
 
 @pytest.mark.parametrize("seed", [1, 7, 23])
