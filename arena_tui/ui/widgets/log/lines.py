@@ -188,7 +188,12 @@ def _event_segments(
     agent = short_id(event.agent_id, AGENT_W - 1) if event.agent_id else "—"
     kind = safe_text(event.kind)
     kind_style = styles.kinds.get(event.kind, styles.unknown)
-    seq = f"{envelope.seq:>{SEQ_W},} "
+    # an event read from the arena's DuckDB log (a cold run, a stitched prefix): "d" after its seq
+    seq = (
+        f"{envelope.seq:>{SEQ_W - 1},}d "
+        if envelope.source == "cold"
+        else f"{envelope.seq:>{SEQ_W},} "
+    )
     dim = f"{ts:<{TIME_W}} " if options.show_time else ""
     dim += f"{event.t:>{TURN_W}} " + set_cell_size(agent, AGENT_W) + " "
     if spans is not None and not spans:  # a hit elsewhere in the event: the seq shows it
