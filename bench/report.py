@@ -21,14 +21,17 @@ Metrics = Mapping[str, float]
 
 @dataclass(frozen=True, slots=True)
 class Target:
-    """``on`` (the value or the ratio) ``op`` ``bound``, e.g. ratio >= 0.5 or value <= 20 ms."""
+    """``on`` (the value, the ratio, or what the value adds to the baseline) ``op`` ``bound``,
+    e.g. ratio >= 0.5, value <= 20 ms, or added <= 1 ms (value - baseline)."""
 
-    on: Literal["value", "ratio"]
+    on: Literal["value", "ratio", "added"]
     op: Literal["<=", ">="]
     bound: float
 
-    def met(self, value: float, ratio: float | None) -> bool:
-        subject = value if self.on == "value" else ratio
+    def met(self, value: float, ratio: float | None, baseline: float | None = None) -> bool:
+        subject: float | None = value if self.on == "value" else ratio
+        if self.on == "added":
+            subject = value - baseline if baseline is not None else None
         if subject is None:
             return False
         return subject <= self.bound if self.op == "<=" else subject >= self.bound
@@ -36,6 +39,8 @@ class Target:
     def describe(self, unit: str) -> str:
         if self.on == "ratio":
             return f"ratio {self.op} {self.bound:g}"
+        if self.on == "added":
+            return f"baseline + {self.bound:g} {unit}".rstrip()
         return f"{self.op} {self.bound:g} {unit}".rstrip()
 
 
@@ -88,7 +93,7 @@ def summarise(row: Row, runs: Sequence[Metrics], baseline_runs: Sequence[Metrics
         baseline=baseline,
         ratio=ratio,
         target=row.target.describe(row.unit),
-        met=row.target.met(value, ratio),
+        met=row.target.met(value, ratio, baseline),
         min=min(values),
         max=max(values),
         runs=values,

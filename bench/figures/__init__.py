@@ -25,6 +25,7 @@ NAMES: tuple[str, ...] = (
     "log_pane",
     "startup",
     "cold",
+    "footprint",
 )
 
 

@@ -79,6 +79,7 @@ class RedisStreamsBroker:
         await self._conns.call(
             self._client.set(self.keys(run_id).open, codec.encode_meta(meta), ex=OPEN_TTL_S)
         )
+        self._lister.forget(run_id)
         if meta is not None:
             self._lister.meta_seen[run_id] = meta
 
@@ -108,6 +109,7 @@ class RedisStreamsBroker:
     async def reap(self, run_id: str) -> None:
         keys = self.keys(run_id)
         await self._conns.call(self._client.delete(keys.open, keys.seq, keys.events))
+        self._lister.forget(run_id)
         self._lister.meta_seen.pop(run_id, None)
 
     async def flush(self) -> None:
