@@ -34,11 +34,12 @@ def run_status(
     return RunStatus.OPEN if quiet <= min(stale_after, CLOSED_GRACE_S) else RunStatus.FINISHED
 
 
-def sort_runs(infos: Iterable[RunInfo]) -> list[RunInfo]:
+def sort_key(info: RunInfo) -> tuple[int, float, str]:
     """Open first, then stale, then finished; newest activity first within each; id breaks ties."""
+    stamp = info.last_event_at.timestamp() if info.last_event_at is not None else 0.0
+    return (_RANK[info.status], -stamp, info.run_id)
 
-    def key(info: RunInfo) -> tuple[int, float, str]:
-        stamp = info.last_event_at.timestamp() if info.last_event_at is not None else 0.0
-        return (_RANK[info.status], -stamp, info.run_id)
 
-    return sorted(infos, key=key)
+def sort_runs(infos: Iterable[RunInfo]) -> list[RunInfo]:
+    """``infos`` in ``sort_key`` order."""
+    return sorted(infos, key=sort_key)

@@ -33,7 +33,7 @@ from arena_tui.broker.redis.url import parse_redis_url
 
 T = TypeVar("T")
 
-MGET_BATCH = 200
+MGET_BATCH = 100
 """Keys per MGET: a short command (well under a millisecond of server time)."""
 
 

@@ -27,13 +27,14 @@ seen while a run was open are kept for it.
 
 from __future__ import annotations
 
+import bisect
 import time
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from arena_tui.broker import codec
-from arena_tui.broker._listing import run_status, sort_runs
+from arena_tui.broker._listing import CLOSED_GRACE_S, run_status, sort_key, sort_runs
 from arena_tui.broker.models import RunInfo, RunMeta, RunStatus
 from arena_tui.broker.redis.connection import Connections
 from arena_tui.broker.redis.keys import OPEN_TTL_S, KeyLayout
@@ -70,6 +71,11 @@ class RunLister:
         self._conns = conns
         self._layout = layout
         self._known: dict[str, Summary] = {}
+        self._unsettled: set[str] = set()
+        """Runs whose status may still change with time or a poll; the rest are finished."""
+        self._settled: list[RunInfo] | None = None
+        """The finished runs in ``sort_key`` order, kept between calls (None: rebuild)."""
+        self._settled_keys: list[tuple[int, float, str]] = []
         self._dbsize: int | None = None
         self._scanned_at = -_NEVER
         self._rescan = True
@@ -77,7 +83,7 @@ class RunLister:
 
     def forget(self, run_id: str) -> None:
         """This process changed the run (reaped or re-opened it): read it afresh next time."""
-        self._known.pop(run_id, None)
+        self._put(run_id, None)
         self._rescan = True
 
     async def scan(self, pattern: bytes) -> list[bytes]:
@@ -95,19 +101,58 @@ class RunLister:
 
     async def list_runs(self, *, stale_after: float) -> list[RunInfo]:
         clock = time.monotonic()
-        fetch: set[str] = set()
+        fetch: dict[str, bool] = {}  # run id -> whether its :open key was seen
         dbsize = await self._conns.call(self._conns.client.dbsize())
         if self._rescan or dbsize != self._dbsize or clock - self._scanned_at > RESCAN_EVERY_S:
-            fetch |= await self._rescan_keys()
+            fetch.update(await self._rescan_keys())
             self._dbsize, self._scanned_at, self._rescan = dbsize, clock, False
-        due = [r for r, s in self._known.items() if s.next_poll <= clock and r not in fetch]
-        fetch |= await self._changed(due, clock, stale_after)
-        await self._fetch(sorted(fetch), stale_after)
-        now = datetime.now(UTC)
-        return sort_runs(self._status(known, now, stale_after) for known in self._known.values())
+        due = [
+            run_id
+            for run_id in self._unsettled  # a settled run is never polled
+            if self._known[run_id].next_poll <= clock and run_id not in fetch
+        ]
+        fetch.update(await self._changed(due, clock, stale_after))
+        await self._fetch(fetch, stale_after)
+        return self._sorted(datetime.now(UTC), stale_after)
 
-    async def _rescan_keys(self) -> set[str]:
-        """Drop runs whose keys are gone; return the runs new or opened/closed since known."""
+    def _put(self, run_id: str, summary: Summary | None) -> None:
+        """Store (or with ``None`` drop) a run's summary, keeping the settled list in step."""
+        if run_id not in self._unsettled and run_id in self._known:
+            self._settled = None  # it was in the settled list
+        self._unsettled.discard(run_id)
+        if summary is None:
+            self._known.pop(run_id, None)
+            return
+        self._known[run_id] = summary
+        if _settled(summary):
+            self._settled = None
+        else:
+            self._unsettled.add(run_id)
+
+    def _sorted(self, now: datetime, stale_after: float) -> list[RunInfo]:
+        """Every run in ``sort_key`` order: the settled ones from the kept list, the others
+        judged now and merged in. A poll with thousands of finished runs costs their copy."""
+        if self._settled is None:
+            settled = (s.info for r, s in self._known.items() if r not in self._unsettled)
+            self._settled = sort_runs(
+                i if i.status is RunStatus.FINISHED else replace(i, status=RunStatus.FINISHED)
+                for i in settled
+            )
+            self._settled_keys = [sort_key(info) for info in self._settled]
+        judged = sort_runs(self._status(run_id, now, stale_after) for run_id in self._unsettled)
+        out = [info for info in judged if info.status is not RunStatus.FINISHED]
+        done = 0
+        for info in judged[len(out) :]:
+            at = bisect.bisect_left(self._settled_keys, sort_key(info))
+            out += self._settled[done:at]
+            out.append(info)
+            done = at
+        out += self._settled[done:]
+        return out
+
+    async def _rescan_keys(self) -> dict[str, bool]:
+        """Drop runs whose keys are gone; return the runs whose keys came or went since read
+        (with whether their ``:open`` key exists)."""
         layout = self._layout
         present: dict[str, set[bytes]] = {}
         for key in await self.scan(layout.pattern()):
@@ -115,54 +160,59 @@ class RunLister:
             if found is not None:
                 present.setdefault(found[0], set()).add(found[1])
         for run_id in self._known.keys() - present.keys():
-            del self._known[run_id]
+            self._put(run_id, None)
         return {
-            run_id
+            run_id: b":open" in suffixes
             for run_id, suffixes in present.items()
             if (known := self._known.get(run_id)) is None or known.suffixes != suffixes
         }
 
-    async def _changed(self, run_ids: list[str], clock: float, stale_after: float) -> set[str]:
+    async def _changed(
+        self, run_ids: list[str], clock: float, stale_after: float
+    ) -> dict[str, bool]:
         """Poll ``:open`` and ``:seq`` of ``run_ids``; return those whose values moved."""
         keys: list[bytes] = []
         for run_id in run_ids:
             run_keys = self._layout.keys(run_id)
             keys += (run_keys.open, run_keys.seq)
         values = await self._conns.get_many(keys)
-        changed = set()
+        changed = {}
         for i, run_id in enumerate(run_ids):
             known = self._known[run_id]
             sentinel, seq_raw = values[2 * i], values[2 * i + 1]
             if sentinel != known.sentinel or seq_raw != known.seq_raw:
-                changed.add(run_id)
+                changed[run_id] = sentinel is not None
                 if sentinel is None and known.sentinel is not None:
                     self._rescan = True  # a run closed: others may have come and gone too
             else:
                 next_poll = _next_poll(known, clock, stale_after)
-                self._known[run_id] = replace(known, next_poll=next_poll)
+                self._put(run_id, replace(known, next_poll=next_poll))
         return changed
 
-    async def _fetch(self, run_ids: list[str], stale_after: float) -> None:
-        """Read the summary of each of ``run_ids`` (``FETCH_BATCH`` runs per round trip)."""
+    async def _fetch(self, runs: dict[str, bool], stale_after: float) -> None:
+        """Read the summary of each run (``FETCH_BATCH`` runs per round trip); the sentinel
+        and its TTL only of runs whose ``:open`` key was seen (a finished run needs four
+        commands, not six)."""
+        run_ids = sorted(runs)
         for start in range(0, len(run_ids), FETCH_BATCH):
             batch = run_ids[start : start + FETCH_BATCH]
             pipe = self._conns.client.pipeline(transaction=False)
             for run_id in batch:
                 keys = self._layout.keys(run_id)
-                pipe.get(keys.open)
-                pipe.pttl(keys.open)
+                if runs[run_id]:
+                    pipe.get(keys.open)
+                    pipe.pttl(keys.open)
                 pipe.get(keys.seq)
                 pipe.xlen(keys.events)
                 pipe.xrange(keys.events, "-", "+", count=1)
                 pipe.xrevrange(keys.events, "+", "-", count=1)
-            replies: list[Any] = await self._conns.call(pipe.execute())
+            replies = iter(await self._conns.call(pipe.execute()))
             clock, now = time.monotonic(), datetime.now(UTC)
-            for i, run_id in enumerate(batch):
-                summary = self._summary(run_id, replies[6 * i : 6 * i + 6], clock, now, stale_after)
-                if summary is None:
-                    self._known.pop(run_id, None)
-                else:
-                    self._known[run_id] = summary
+            for run_id in batch:
+                sentinel_and_ttl = [next(replies), next(replies)] if runs[run_id] else [None, -2]
+                reply = [*sentinel_and_ttl, *(next(replies) for _ in range(4))]
+                summary = self._summary(run_id, reply, clock, now, stale_after)
+                self._put(run_id, summary)
 
     def _summary(
         self, run_id: str, reply: list[Any], clock: float, now: datetime, stale_after: float
@@ -195,8 +245,9 @@ class RunLister:
         summary = Summary(info, sentinel, seq_raw, opened_at, present, clock)
         return replace(summary, next_poll=_next_poll(summary, clock, stale_after))
 
-    @staticmethod
-    def _status(summary: Summary, now: datetime, stale_after: float) -> RunInfo:
+    def _status(self, run_id: str, now: datetime, stale_after: float) -> RunInfo:
+        """The run's info with its status as of ``now`` (kept, so an unchanged one is free)."""
+        summary = self._known[run_id]
         info = summary.info
         status = run_status(
             is_open=summary.sentinel is not None,
@@ -204,7 +255,18 @@ class RunLister:
             now=now,
             stale_after=stale_after,
         )
-        return info if status is info.status else replace(info, status=status)
+        if status is not info.status:
+            info = replace(info, status=status)
+            self._known[run_id] = replace(summary, info=info)  # still unsettled: no _put
+        return info
+
+
+def _settled(summary: Summary) -> bool:
+    """Closed, quiet past the grace and never polled: finished, whatever the time or poll."""
+    if summary.sentinel is not None or summary.next_poll != _NEVER:
+        return False
+    active = _last_activity(summary)
+    return active is None or (datetime.now(UTC) - active).total_seconds() > CLOSED_GRACE_S
 
 
 def _last_activity(summary: Summary) -> datetime | None:
