@@ -6,6 +6,7 @@ to ``Settings.from_mapping`` and passes the result down. Variables (see ``env.ex
 ==========================  ===============================================================
 ARENA_BROKER_BACKEND        ``inprocess`` (default) or ``redis``
 REDIS_URL / REDIS_PASSWORD  where Redis is (see ``broker.factory``)
+REDIS_USERNAME              the Redis ACL user, when ``REDIS_URL`` names none
 ARENA_KEY_PREFIX            key prefix, default ``arena``
 ARENA_MAX_LEN               MAXLEN ~ for streams this process writes, default 10000
 ARENA_STALE_AFTER           seconds of silence before an open run is called stale (30)

@@ -4,8 +4,9 @@
 
     BrokerError                      anything below; catch this at the UI/CLI edge
     ├── BrokerConfigError            bad ARENA_BROKER_BACKEND, bad URL, bad option
-    ├── BrokerUnavailableError       cannot reach the server (refused, timeout, reset)
+    ├── BrokerUnavailableError       cannot reach the server (refused, timeout, reset, TLS)
     │   └── BrokerAuthError          wrong or missing password (never retried)
+    │       └── BrokerPermissionError  the user may not run a command (ACL NOPERM)
     ├── BrokerOverflowError          stream(): the next seq wanted was trimmed away
     ├── RunNotFoundError             no key of that run exists
     └── BrokerClosedError            the broker was closed (aclose) and cannot be used
@@ -42,11 +43,14 @@ def mask_url(url: str) -> str:
 
 
 def url_display(url: str) -> str:
-    """``mask_url`` plus a hint that a password is configured, for headers and messages."""
+    """``mask_url`` plus a hint that a password is configured, for headers and messages.
+
+    The query (a ``rediss://`` URL's TLS file paths) is left out: it says nothing of where.
+    """
     masked = mask_url(url)
     try:
         parts = urlsplit(masked)
-        clean = urlunsplit(parts._replace(netloc=parts.netloc.split("@")[-1]))
+        clean = urlunsplit(parts._replace(netloc=parts.netloc.split("@")[-1], query=""))
     except ValueError:
         return masked
     return f"{clean} (password hidden)" if masked != url else clean
@@ -70,6 +74,18 @@ class BrokerUnavailableError(BrokerError):
 
 class BrokerAuthError(BrokerUnavailableError):
     """The server refused our credentials. Retrying without changing them will not help."""
+
+
+class BrokerPermissionError(BrokerAuthError):
+    """The server's ACL refused a command to our user (NOPERM). Retrying will not help.
+
+    ``command`` is the refused command in upper case (``""`` when the server refused keys
+    rather than a command).
+    """
+
+    def __init__(self, message: str, *, url: str = "", command: str = "") -> None:
+        super().__init__(message, url=url)
+        self.command = command
 
 
 class BrokerOverflowError(BrokerError):

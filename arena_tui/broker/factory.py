@@ -6,7 +6,8 @@ Streams; anything else is a ``BrokerConfigError`` naming the valid values. The R
 ``REDIS_URL`` if set (an empty or blank ``REDIS_URL=``, as a ``.env`` template leaves it, counts
 as unset: it cannot name a server), else
 ``redis://:${REDIS_PASSWORD}@localhost:6379/0`` when a password is set, else
-``redis://localhost:6379/0``. Nothing is read at import time, so a fresh call picks up a rotated
+``redis://localhost:6379/0``. ``REDIS_USERNAME`` names the ACL user when the URL names none.
+Nothing is read at import time, so a fresh call picks up a rotated
 password. The Redis module (and redis-py) is imported only when that backend is chosen.
 """
 
@@ -36,13 +37,16 @@ class BrokerSettings:
     redis_url: str = "redis://localhost:6379/0"
     key_prefix: str = DEFAULT_PREFIX
     max_len: int = DEFAULT_MAX_LEN
+    redis_username: str | None = None
+    """The ACL user when ``redis_url`` names none (``REDIS_USERNAME``)."""
 
     def __repr__(self) -> str:
         from arena_tui.broker.errors import mask_url
 
         return (
             f"BrokerSettings(backend={self.backend!r}, redis_url={mask_url(self.redis_url)!r}, "
-            f"key_prefix={self.key_prefix!r}, max_len={self.max_len!r})"
+            f"key_prefix={self.key_prefix!r}, max_len={self.max_len!r}, "
+            f"redis_username={self.redis_username!r})"
         )
 
     @classmethod
@@ -74,7 +78,14 @@ class BrokerSettings:
             ) from None
         if max_len < 1:
             raise BrokerConfigError(f"ARENA_MAX_LEN must be at least 1, got {max_len}")
-        return cls(backend=backend, redis_url=url, key_prefix=prefix, max_len=max_len)
+        username = env.get("REDIS_USERNAME", "").strip() or None
+        return cls(
+            backend=backend,
+            redis_url=url,
+            key_prefix=prefix,
+            max_len=max_len,
+            redis_username=username,
+        )
 
 
 def make_broker(
@@ -87,7 +98,10 @@ def make_broker(
         from arena_tui.broker.redis import RedisStreamsBroker
 
         return RedisStreamsBroker(
-            settings.redis_url, key_prefix=settings.key_prefix, max_len=settings.max_len
+            settings.redis_url,
+            key_prefix=settings.key_prefix,
+            max_len=settings.max_len,
+            username=settings.redis_username,
         )
     from arena_tui.broker.inprocess import InProcessBroker
 

@@ -35,7 +35,9 @@ class RedisStreamsBroker:
         connect_timeout: float = 2.0,
         command_retries: int = 1,
         max_connections: int = 50,
+        username: str | None = None,
     ) -> None:
+        """``username`` is used when the URL names none (``REDIS_USERNAME``)."""
         if max_len < 1:
             raise BrokerConfigError(f"max_len must be at least 1, got {max_len}")
         if not 0 < block_ms / 1000 <= socket_timeout / 2:
@@ -53,6 +55,7 @@ class RedisStreamsBroker:
             connect_timeout=connect_timeout,
             command_retries=command_retries,
             max_connections=max_connections,
+            username=username,
         )
         self._client = self._conns.client
         self._layout = KeyLayout(key_prefix)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import inspect
+import ssl
 import sys
 from collections.abc import AsyncIterator, Awaitable
 from contextlib import asynccontextmanager
@@ -27,12 +28,20 @@ from typing import Any, TypeVar
 import redis.asyncio as aioredis
 from redis.backoff import ExponentialWithJitterBackoff, NoBackoff
 
-from arena_tui.broker.errors import BrokerClosedError, url_display
-from arena_tui.broker.redis.errors import NoAuthRetry, translate_errors
-from arena_tui.broker.redis.url import parse_redis_url
+from arena_tui.broker.errors import BrokerClosedError, BrokerUnavailableError, url_display
+from arena_tui.broker.redis.errors import (
+    NoAuthRetry,
+    SuspectTLS,
+    plain_server_message,
+    tls_server_message,
+    translate_errors,
+)
+from arena_tui.broker.redis.url import RedisAddress, parse_redis_url
 
 T = TypeVar("T")
 
+PROBE_TIMEOUT_S = 1.0
+"""How long ``diagnose`` waits for a port to show which protocol it speaks."""
 MGET_BATCH = 100
 """Keys per MGET: a short command (well under a millisecond of server time)."""
 
@@ -48,16 +57,19 @@ class Connections:
         connect_timeout: float,
         command_retries: int,
         max_connections: int,
+        username: str | None = None,
     ) -> None:
         self.url = url
-        address = parse_redis_url(url)
+        self.address = address = parse_redis_url(url)
+        self.user = address.username or username
         self.kwargs: dict[str, Any] = {
             "host": address.host,
             "port": address.port,
             "db": address.db,
-            "username": address.username,
+            "username": self.user,
             "password": address.password,
             "ssl": address.ssl,
+            **address.tls,
             "socket_timeout": socket_timeout,
             "socket_connect_timeout": connect_timeout,
             "decode_responses": False,
@@ -85,8 +97,11 @@ class Connections:
             if inspect.iscoroutine(awaitable):
                 awaitable.close()  # never started: do not leave it to warn "never awaited"
             self.check_open()
-        with translate_errors(self.url):
-            result = await awaitable
+        try:
+            with translate_errors(self.url, self.user):
+                result = await awaitable
+        except SuspectTLS as exc:
+            raise await diagnose(exc, self.address, self.url) from exc.__cause__
         _raise_swallowed_cancel()
         return result
 
@@ -107,7 +122,7 @@ class Connections:
         client = aioredis.Redis(
             **self.kwargs, retry=NoAuthRetry(NoBackoff(), 0), single_connection_client=True
         )
-        reader = Reader(client, self.url)
+        reader = Reader(client, self.url, self.address, self.user)
         self.readers.add(reader)
         try:
             yield reader
@@ -136,13 +151,17 @@ class Connections:
 class Reader:
     """One tail's private client, and whether a command is in flight on it."""
 
-    __slots__ = ("_url", "client", "idle")
+    __slots__ = ("_address", "_url", "_user", "client", "idle")
 
-    def __init__(self, client: aioredis.Redis, url: str) -> None:
+    def __init__(
+        self, client: aioredis.Redis, url: str, address: RedisAddress, user: str | None
+    ) -> None:
         self.client = client
         self.idle = asyncio.Event()
         self.idle.set()
         self._url = url
+        self._address = address
+        self._user = user
 
     async def call(self, awaitable: Awaitable[Any]) -> Any:
         """Await one command on this tail's connection, errors translated.
@@ -158,13 +177,46 @@ class Reader:
         return await asyncio.shield(command)
 
     async def _translated(self, awaitable: Awaitable[Any]) -> Any:
-        with translate_errors(self._url):
-            return await awaitable
+        try:
+            with translate_errors(self._url, self._user):
+                return await awaitable
+        except SuspectTLS as exc:
+            raise await diagnose(exc, self._address, self._url) from exc.__cause__
 
     def _done(self, command: asyncio.Future[Any]) -> None:
         self.idle.set()
         if not command.cancelled():
             command.exception()  # retrieved: an abandoned command's failure is not news
+
+
+async def diagnose(error: SuspectTLS, address: RedisAddress, url: str) -> BrokerUnavailableError:
+    """Tell a TLS mismatch from a server that is down, with one short probe of the port.
+
+    ``rediss://`` whose handshake timed out: does the port answer a plain ``PING``? Then it
+    is a plain server. ``redis://`` whose connection was reset at once: does the port complete
+    a TLS handshake (certificate unchecked: this only asks whether it speaks TLS)? Then it
+    wants TLS. Anything else keeps the ordinary "cannot reach" message.
+    """
+    plain_reply = b""
+    try:
+        async with asyncio.timeout(PROBE_TIMEOUT_S):
+            if address.ssl:
+                stream, writer = await asyncio.open_connection(address.host, address.port)
+                writer.write(b"PING\r\n")
+                plain_reply = await stream.read(64)
+            else:
+                context = ssl.create_default_context()
+                context.check_hostname = False
+                context.verify_mode = ssl.CERT_NONE
+                _, writer = await asyncio.open_connection(address.host, address.port, ssl=context)
+            writer.close()
+    except (OSError, TimeoutError):
+        return BrokerUnavailableError(str(error), url=url)
+    if address.ssl and plain_reply[:1] in (b"+", b"-"):
+        return BrokerUnavailableError(plain_server_message(url), url=url)
+    if not address.ssl:
+        return BrokerUnavailableError(tls_server_message(url), url=url)
+    return BrokerUnavailableError(str(error), url=url)
 
 
 def _raise_swallowed_cancel() -> None:

@@ -14,6 +14,8 @@ failures but lets an authentication error surface at once.
 
 from __future__ import annotations
 
+import re
+import ssl
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -24,6 +26,7 @@ from redis.asyncio.retry import Retry
 from arena_tui.broker.errors import (
     BrokerAuthError,
     BrokerError,
+    BrokerPermissionError,
     BrokerUnavailableError,
     url_display,
 )
@@ -44,6 +47,8 @@ class NoAuthRetry(Retry):
         def retryable(error: Exception) -> bool:
             if isinstance(error, rex.AuthenticationError | rex.AuthorizationError):
                 return False
+            if _ssl_cause(error) is not None:
+                return False  # a certificate is not going to change between attempts
             return is_retryable is None or is_retryable(error)
 
         return await super().call_with_retry(do, fail, retryable, with_failure_count)
@@ -63,16 +68,118 @@ def unavailable_message(url: str) -> str:
     )
 
 
+def permission_message(url: str, text: str, user: str | None = None) -> tuple[str, str]:
+    """The one line for an ACL refusal (NOPERM), and the refused command (upper case)."""
+    user = user or _username(url) or "default"
+    where = url_display(url)
+    found = re.search(r"'([\w|]+)' command", text)
+    if found is None:  # a key outside the user's ~patterns
+        return (
+            f"Redis user {user!r} at {where} may not access the arena's keys (NOPERM): "
+            f"its key patterns must cover ARENA_KEY_PREFIX, e.g. ACL SETUSER {user} ~arena:*",
+            "",
+        )
+    command = found.group(1).replace("|", " ").upper()
+    grant = "+" + found.group(1).lower()
+    need = f"{command} needs the {_category(command)} permission; " if _category(command) else ""
+    return (
+        f"Redis user {user!r} at {where} lacks the permission to run {command} (NOPERM): "
+        f"{need}grant it with ACL SETUSER {user} {grant} (README: Using it against Redis)",
+        command,
+    )
+
+
+def _category(command: str) -> str:
+    if command in {"EVALSHA", "EVAL", "SCRIPT LOAD", "FCALL"}:
+        return "@scripting"
+    if command in {"SET", "DEL", "INCR", "INCRBY", "XADD", "EXPIRE", "UNLINK"}:
+        return "@write"
+    return ""
+
+
+def _tls_option(url: str, name: str) -> str | None:
+    from arena_tui.broker.redis.url import parse_redis_url
+
+    try:
+        value = parse_redis_url(url).tls.get(name)
+    except BrokerError:
+        return None
+    return str(value) if value is not None else None
+
+
+def _username(url: str) -> str | None:
+    from arena_tui.broker.redis.url import parse_redis_url
+
+    try:
+        return parse_redis_url(url).username
+    except BrokerError:
+        return None
+
+
+def readonly_message(url: str) -> str:
+    return (
+        f"Redis at {url_display(url)} is a read-only replica: it refused a write. "
+        "Viewing works on a replica; produce and smoke must point REDIS_URL at the primary"
+    )
+
+
+def tls_message(url: str, error: ssl.SSLError) -> str:
+    """What a TLS failure means, in words a user can act on."""
+    where = url_display(url)
+    if isinstance(error, ssl.SSLCertVerificationError):
+        reason = error.verify_message or error.reason or "verification failed"
+        ca = _tls_option(url, "ssl_ca_certs")
+        checked = f"checked against {ca}" if ca else "checked against the system's CAs"
+        return (
+            f"TLS: the certificate of {where} was not accepted ({reason}; {checked}): set "
+            "ssl_ca_certs=/path/to/ca.pem in the rediss:// URL to the CA that signed it"
+        )
+    reason = (error.reason or str(error)).lower()
+    if "certificate required" in reason or "handshake failure" in reason:
+        return (
+            f"TLS: {where} requires a client certificate: add ssl_certfile=/path/to/client.crt "
+            "and ssl_keyfile=/path/to/client.key to the rediss:// URL"
+        )
+    if "wrong version number" in reason or "record layer" in reason or "packet length" in reason:
+        return plain_server_message(url)
+    return f"TLS with {where} failed ({error.reason or error}): check the URL's ssl_* options"
+
+
+def plain_server_message(url: str) -> str:
+    return (
+        f"TLS expected but not offered: {url_display(url)} answers plain Redis, not TLS. "
+        "Use redis:// for it, or the port where the server listens for TLS (tls-port)"
+    )
+
+
+def tls_server_message(url: str) -> str:
+    return (
+        f"{url_display(url)} expects TLS and closed the plain connection: use rediss:// "
+        "(with ssl_ca_certs=/path/to/ca.pem unless a public CA signed its certificate)"
+    )
+
+
+class SuspectTLS(BrokerUnavailableError):
+    """Unreachable in a way that a TLS mismatch explains; ``connection`` probes to be sure."""
+
+
 @contextmanager
-def translate_errors(url: str) -> Iterator[None]:
-    """Re-raise any redis-py (or socket) error as the matching ``BrokerError``."""
+def translate_errors(url: str, user: str | None = None) -> Iterator[None]:
+    """Re-raise any redis-py (or socket) error as the matching ``BrokerError``.
+
+    ``user`` names the ACL user in messages when the URL names none (``REDIS_USERNAME``).
+    """
     try:
         yield
     except BrokerError:
         raise
     except (rex.AuthenticationError, rex.AuthorizationError) as exc:
-        # "NOPERM" (AuthorizationError) is an ACL user without rights: also a credentials issue
         raise BrokerAuthError(auth_message(url), url=url) from exc
+    except rex.NoPermissionError as exc:
+        message, command = permission_message(url, str(exc), user)
+        raise BrokerPermissionError(message, url=url, command=command) from exc
+    except rex.ReadOnlyError as exc:
+        raise BrokerError(readonly_message(url)) from exc
     except rex.ResponseError as exc:
         text = str(exc)
         # without AUTH, Redis answers NOAUTH, or for a long command (a publish script call)
@@ -81,6 +188,28 @@ def translate_errors(url: str) -> Iterator[None]:
             raise BrokerAuthError(auth_message(url), url=url) from exc
         raise BrokerError(f"Redis at {url_display(url)} refused a command: {text}") from exc
     except (rex.ConnectionError, rex.TimeoutError, OSError) as exc:
+        cause = _ssl_cause(exc)
+        if cause is not None:
+            raise BrokerUnavailableError(tls_message(url, cause), url=url) from exc
+        if _suspect_tls(url, exc):
+            raise SuspectTLS(unavailable_message(url), url=url) from exc
         raise BrokerUnavailableError(unavailable_message(url), url=url) from exc
     except rex.RedisError as exc:
         raise BrokerError(f"Redis at {url_display(url)}: {type(exc).__name__}: {exc}") from exc
+
+
+def _ssl_cause(exc: BaseException) -> ssl.SSLError | None:
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, ssl.SSLError):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
+def _suspect_tls(url: str, exc: BaseException) -> bool:
+    """A TLS handshake that timed out, or a plain connection the server reset at once."""
+    if url.strip().lower().startswith("rediss://"):
+        return isinstance(exc, rex.TimeoutError | TimeoutError)
+    text = str(exc)
+    return "Connection reset by peer" in text or "Connection closed by server" in text

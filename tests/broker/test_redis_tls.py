@@ -1,0 +1,164 @@
+"""TLS: ``rediss://`` with redis-py's query parameters, against a real TLS-only redis-server.
+
+The server and its certificates are made by the module (``tls_certs``), once. A good CA reads
+and writes; the wrong CA, a plain server behind ``rediss://`` and a TLS server behind
+``redis://`` each fail at once with a message that says exactly that (never "is it
+running?"), also on the CLI's one line; bad TLS options are configuration errors.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from redis_server import RedisServer
+from tls_certs import Certs, TlsRedis, make_certs
+
+from arena_tui.broker import BrokerConfigError, BrokerUnavailableError, Event, RunStatus
+from arena_tui.broker.redis import RedisStreamsBroker
+
+pytestmark = pytest.mark.redis
+
+SCRIPT = str(Path(sys.executable).with_name("arena-tui"))
+
+
+@pytest.fixture(scope="module")
+def certs(tmp_path_factory: pytest.TempPathFactory) -> Certs:
+    return make_certs(tmp_path_factory.mktemp("certs"))
+
+
+@pytest.fixture(scope="module")
+def tls_server(certs: Certs, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TlsRedis]:
+    with TlsRedis(certs, tmp_path_factory.mktemp("tls-redis")) as server:
+        yield server
+
+
+def event(run_id: str, i: int) -> Event:
+    return Event(run_id, "a", 1, "metric", {"name": "i", "value": float(i)}, None)
+
+
+async def refusal(url: str) -> tuple[str, float]:
+    """The message of the error ``list_runs`` raises on ``url``, and how long it took."""
+    broker = RedisStreamsBroker(url, key_prefix="tls")
+    started = time.monotonic()
+    try:
+        with pytest.raises(BrokerUnavailableError) as raised:
+            await broker.list_runs()
+    finally:
+        await broker.aclose()
+    return str(raised.value), time.monotonic() - started
+
+
+async def test_the_right_ca_reads_and_writes(
+    tls_server: TlsRedis, certs: Certs, key_prefix: str
+) -> None:
+    host = "127.0.0.1"  # the certificate names it: the hostname check passes
+    url = tls_server.url(host, f"ssl_ca_certs={certs.ca}&ssl_cert_reqs=required")
+    broker = RedisStreamsBroker(url, key_prefix=key_prefix)
+    try:
+        await broker.open_run("r1")
+        await broker.publish_many("r1", [event("r1", i) for i in range(3)])
+        (info,) = await broker.list_runs()
+        assert (info.run_id, info.last_seq, info.status) == ("r1", 3, RunStatus.OPEN)
+        tail = asyncio.create_task(_seqs(broker, "r1"))
+        await broker.publish("r1", event("r1", 3))
+        await broker.close_run("r1")
+        assert await asyncio.wait_for(tail, 10) == [1, 2, 3, 4]
+    finally:
+        await broker.aclose()
+    assert broker.description == f"rediss://{host}:{tls_server.port}/0 (password hidden)"
+
+
+async def _seqs(broker: RedisStreamsBroker, run_id: str) -> list[int]:
+    return [envelope.seq async for envelope in broker.stream(run_id)]
+
+
+async def test_verification_can_be_turned_off(tls_server: TlsRedis, certs: Certs) -> None:
+    broker = RedisStreamsBroker(tls_server.url(query="ssl_cert_reqs=none"), key_prefix="tls")
+    try:
+        assert await broker.list_runs() == []
+    finally:
+        await broker.aclose()
+
+
+async def test_the_wrong_ca_says_the_certificate_was_not_accepted(
+    tls_server: TlsRedis, certs: Certs
+) -> None:
+    message, took = await refusal(tls_server.url(query=f"ssl_ca_certs={certs.other_ca}"))
+    assert message.startswith(
+        f"TLS: the certificate of rediss://127.0.0.1:{tls_server.port}/0 (password hidden) "
+        "was not accepted (self-signed certificate in certificate chain; checked against "
+        f"{certs.other_ca}): set ssl_ca_certs=/path/to/ca.pem in the rediss:// URL to the CA "
+        "that signed it"
+    )
+    assert "is it running" not in message
+    assert took < 2.0  # a certificate is not retried
+
+
+async def test_a_plain_server_behind_rediss_is_named(redis_server: RedisServer) -> None:
+    url = redis_server.url.replace("redis://", "rediss://")
+    message, _ = await refusal(url)
+    assert message == (
+        f"TLS expected but not offered: rediss://127.0.0.1:{redis_server.port}/0 "
+        "(password hidden) answers plain Redis, not TLS. Use redis:// for it, or the port "
+        "where the server listens for TLS (tls-port)"
+    )
+
+
+async def test_a_tls_server_behind_plain_redis_is_named(tls_server: TlsRedis) -> None:
+    message, _ = await refusal(tls_server.url().replace("rediss://", "redis://"))
+    assert message.startswith(
+        f"redis://127.0.0.1:{tls_server.port}/0 (password hidden) expects TLS and closed the "
+        "plain connection: use rediss://"
+    )
+
+
+async def test_a_tail_gets_the_same_message(tls_server: TlsRedis, certs: Certs) -> None:
+    broker = RedisStreamsBroker(tls_server.url(query=f"ssl_ca_certs={certs.other_ca}"))
+    try:
+        with pytest.raises(BrokerUnavailableError, match=r"^TLS: the certificate of "):
+            await _seqs(broker, "r1")
+    finally:
+        await broker.aclose()
+
+
+def test_the_cli_says_it_on_one_line(tls_server: TlsRedis, certs: Certs) -> None:
+    url = tls_server.url(query=f"ssl_ca_certs={certs.other_ca}")
+    result = subprocess.run(
+        [SCRIPT, "runs"],
+        env={"PATH": "/usr/bin:/bin", "ARENA_BROKER_BACKEND": "redis", "REDIS_URL": url},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 1
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("arena-tui: error: TLS: the certificate of rediss://127.0.0.1:")
+    assert tls_server.password not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("query", "says"),
+    [
+        ("ssl_ca_certs=/nowhere/ca.pem", "ssl_ca_certs '/nowhere/ca.pem' does not exist"),
+        ("ssl_cert_reqs=maybe", "ssl_cert_reqs='maybe'; use one of none, optional, required"),
+        ("ssl_check_hostname=perhaps", "ssl_check_hostname='perhaps' is not true or false"),
+        ("socket_timeout=3", "unknown option 'socket_timeout'; a rediss:// URL takes ssl_ca_certs"),
+    ],
+)
+def test_bad_tls_options_are_configuration_errors(query: str, says: str) -> None:
+    with pytest.raises(BrokerConfigError, match=r"^REDIS_URL ") as raised:
+        RedisStreamsBroker(f"rediss://:pw@localhost:6380/0?{query}")
+    assert says in str(raised.value)
+    assert "pw" not in str(raised.value).replace("password", "")
+
+
+def test_tls_options_need_rediss() -> None:
+    with pytest.raises(BrokerConfigError, match="ssl_cert_reqs is a TLS option; use rediss://"):
+        RedisStreamsBroker("redis://localhost/0?ssl_cert_reqs=none")
