@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import random
 import shlex
+import sys
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -179,6 +180,8 @@ async def produce(
     unfinished: set[str] = set()
 
     def announce(spec: RunSpec) -> None:
+        if not unfinished:
+            _note_publishing(broker)  # the run is open: the broker knows what it talks to
         unfinished.add(spec.run_id)
         _say(out, spec.run_id)
 
@@ -223,6 +226,13 @@ async def produce(
     return 0
 
 
+def _note_publishing(broker: EventBroker) -> None:
+    """Say on stderr when the broker publishes other than atomically (a Redis Cluster)."""
+    note: str | None = getattr(broker, "publish_note", None)
+    if note:
+        print(f"arena-tui: note: {note}", file=sys.stderr, flush=True)
+
+
 def first_error(group: BaseExceptionGroup[BaseException]) -> BaseException:
     """The error to report for a failed task group: its first broker error, else its first
     leaf (concurrent runs fail together for one reason, so one line says it all)."""
@@ -241,6 +251,7 @@ async def smoke(broker: EventBroker, out: TextIO, *, seed: int) -> int:
     """Publish a smoke run, read it back with ``stream()`` and check count, order and kinds."""
     spec = RunPlanner(seed).smoke()
     await publish_run(broker, spec)
+    _note_publishing(broker)
     async with asyncio.timeout(SMOKE_TIMEOUT_S):
         got = [envelope async for envelope in broker.stream(spec.run_id)]
     problems = smoke_problems(got)

@@ -22,7 +22,7 @@ async def test_replies_are_parsed_by_hiredis(redis_server: RedisServer, key_pref
     try:
         await broker.open_run("r1")
         pool = broker._client.connection_pool
-        connection = await pool.get_connection()  # type: ignore[no-untyped-call]
+        connection = await pool.get_connection()
         try:
             assert isinstance(connection, Connection)
             assert isinstance(connection._parser, _AsyncHiredisParser)

@@ -9,11 +9,13 @@ becomes a ``BrokerError`` in ``errors``.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
+from typing import Any
 
 from arena_tui.broker import codec
 from arena_tui.broker.errors import BrokerConfigError, RunNotFoundError, mask_url, url_display
 from arena_tui.broker.models import Envelope, Event, ReadResult, RunInfo, RunMeta, Seq
 from arena_tui.broker.protocol import DEFAULT_STALE_AFTER, Direction
+from arena_tui.broker.redis.cluster import PUBLISH_NOTE
 from arena_tui.broker.redis.connection import Connections
 from arena_tui.broker.redis.keys import OPEN_TTL_S, KeyLayout, RunKeys
 from arena_tui.broker.redis.listing import RunLister, int_or_zero
@@ -57,7 +59,6 @@ class RedisStreamsBroker:
             max_connections=max_connections,
             username=username,
         )
-        self._client = self._conns.client
         self._layout = KeyLayout(key_prefix)
         self._lister = RunLister(self._conns, self._layout)
         self._publish_one = self._conns.publisher.register_script(PUBLISH_ONE)
@@ -73,20 +74,30 @@ class RedisStreamsBroker:
     def description(self) -> str:
         return url_display(self._url)
 
+    @property
+    def _client(self) -> Any:
+        """The shared client of the moment (standalone, or cluster once detected)."""
+        return self._conns.client
+
     def keys(self, run_id: str) -> RunKeys:
         return self._layout.keys(run_id)
 
     # -- producer side --------------------------------------------------------------------
 
     async def open_run(self, run_id: str, meta: RunMeta | None = None) -> None:
+        await self._conns.ready()
         await self._conns.call(
-            self._client.set(self.keys(run_id).open, codec.encode_meta(meta), ex=OPEN_TTL_S)
+            self._conns.client.set(self.keys(run_id).open, codec.encode_meta(meta), ex=OPEN_TTL_S)
         )
         self._lister.forget(run_id)
         if meta is not None:
             self._lister.meta_seen[run_id] = meta
 
     async def publish(self, run_id: str, event: Event) -> Seq:
+        await self._conns.ready()
+        if self._conns.is_cluster:
+            (seq,) = await self._publish_in_two_steps(run_id, [event])
+            return seq
         keys = self.keys(run_id)
         args: list[bytes | int] = [self.max_len]
         for name, value in codec.encode_event(event).items():
@@ -97,6 +108,9 @@ class RedisStreamsBroker:
     async def publish_many(self, run_id: str, events: Sequence[Event]) -> list[Seq]:
         if not events:
             return []
+        await self._conns.ready()
+        if self._conns.is_cluster:
+            return await self._publish_in_two_steps(run_id, events)
         keys = self.keys(run_id)
         args: list[bytes | int] = [self.max_len, 2 * len(codec.FIELD_ORDER)]
         for event in events:
@@ -106,12 +120,33 @@ class RedisStreamsBroker:
         first = int(await self._conns.call(script))
         return list(range(first, first + len(events)))
 
+    async def _publish_in_two_steps(self, run_id: str, events: Sequence[Event]) -> list[Seq]:
+        """The arena's publish, for a cluster: ``INCRBY :seq n``, then the XADDs (``cluster``)."""
+        keys = self.keys(run_id)
+        last = int(await self._conns.call(self._conns.publisher.incrby(keys.seq, len(events))))
+        first = last - len(events) + 1
+        pipe = self._conns.publisher.pipeline(transaction=False)
+        for seq, event in enumerate(events, start=first):
+            fields: Any = codec.encode_event(event)
+            pipe.xadd(
+                keys.events, fields, id=codec.entry_id(seq), maxlen=self.max_len, approximate=True
+            )
+        await self._conns.call(pipe.execute())
+        return list(range(first, last + 1))
+
+    @property
+    def publish_note(self) -> str | None:
+        """How publishing differs from the atomic default here, once known (else ``None``)."""
+        return PUBLISH_NOTE if self._conns.is_cluster else None
+
     async def close_run(self, run_id: str) -> None:
-        await self._conns.call(self._client.delete(self.keys(run_id).open))
+        await self._conns.ready()
+        await self._conns.call(self._conns.client.delete(self.keys(run_id).open))
 
     async def reap(self, run_id: str) -> None:
+        await self._conns.ready()
         keys = self.keys(run_id)
-        await self._conns.call(self._client.delete(keys.open, keys.seq, keys.events))
+        await self._conns.call(self._conns.client.delete(keys.open, keys.seq, keys.events))
         self._lister.forget(run_id)
         self._lister.meta_seen.pop(run_id, None)
 
@@ -122,7 +157,8 @@ class RedisStreamsBroker:
     # -- liveness -------------------------------------------------------------------------
 
     async def is_open(self, run_id: str) -> bool:
-        return bool(await self._conns.call(self._client.exists(self.keys(run_id).open)))
+        await self._conns.ready()
+        return bool(await self._conns.call(self._conns.client.exists(self.keys(run_id).open)))
 
     async def is_open_remote(self, run_id: str) -> bool:
         return await self.is_open(run_id)
@@ -144,8 +180,9 @@ class RedisStreamsBroker:
         direction: Direction = "forward",
     ) -> ReadResult:
         """One pipeline: sentinel, counter, both ends of the stream and the range itself."""
+        await self._conns.ready()
         keys = self.keys(run_id)
-        pipe = self._client.pipeline(transaction=False)
+        pipe = self._conns.client.pipeline(transaction=False)
         pipe.exists(keys.open)
         pipe.get(keys.seq)
         pipe.xrange(keys.events, "-", "+", count=1)

@@ -6,6 +6,9 @@
   after a lost reply would publish the events twice, so a failed publish surfaces as
   ``BrokerUnavailableError`` and the producer decides. (Stale pooled sockets are still replaced
   before use: redis-py checks a connection for EOF when it leaves the pool.)
+On a Redis Cluster (``ready()`` asks the node once) the shared clients are redis-py's cluster
+client instead, and each tail gets a private one: see ``cluster``.
+
 * every active tail gets a private single-connection client (``reader()``) for its blocking
   XREADs and its head probes. It never retries: a tail silently reconnected by redis-py to a
   server restarted without persistence would wait at its old cursor for a seq that now means
@@ -28,7 +31,13 @@ from typing import Any, TypeVar
 import redis.asyncio as aioredis
 from redis.backoff import ExponentialWithJitterBackoff, NoBackoff
 
-from arena_tui.broker.errors import BrokerClosedError, BrokerUnavailableError, url_display
+from arena_tui.broker.errors import (
+    BrokerClosedError,
+    BrokerPermissionError,
+    BrokerUnavailableError,
+    url_display,
+)
+from arena_tui.broker.redis.cluster import cluster_client
 from arena_tui.broker.redis.errors import (
     NoAuthRetry,
     SuspectTLS,
@@ -75,17 +84,46 @@ class Connections:
             "decode_responses": False,
             "protocol": 2,
         }
-        backoff = ExponentialWithJitterBackoff(base=0.05, cap=0.5)
-        self.client = aioredis.Redis(
-            **self.kwargs,
-            retry=NoAuthRetry(backoff, command_retries),
-            max_connections=max_connections,
+        self._retry = NoAuthRetry(ExponentialWithJitterBackoff(base=0.05, cap=0.5), command_retries)
+        self._max_connections = max_connections
+        self.client: Any = aioredis.Redis(
+            **self.kwargs, retry=self._retry, max_connections=max_connections
         )
-        self.publisher = aioredis.Redis(
+        """``redis.asyncio.Redis``, or ``RedisCluster`` once ``ready()`` found a cluster."""
+        self.publisher: Any = aioredis.Redis(
             **self.kwargs, retry=NoAuthRetry(NoBackoff(), 0), max_connections=4
         )
+        self.is_cluster = False
+        self._mode_known = False
         self.readers: set[Reader] = set()
         self.closed = False
+
+    async def ready(self) -> None:
+        """Find out, once, whether the URL names a Redis Cluster node, and if so read and write
+        through redis-py's cluster client from then on (``cluster``). Call before building a
+        command. A user refused ``INFO`` (the README's viewer line) is taken as standalone."""
+        if self._mode_known:
+            return
+        try:
+            info = await self.call(self.client.info("cluster"))
+        except BrokerPermissionError:
+            info = {}
+        if not self._mode_known:  # another task may have switched meanwhile
+            self._mode_known = True
+            if str(info.get("cluster_enabled", "0")) == "1":
+                await self._become_cluster()
+
+    async def _become_cluster(self) -> None:
+        old = (self.client, self.publisher)
+        self.client = cluster_client(
+            self.kwargs, self.url, retry=self._retry, max_connections=self._max_connections
+        )
+        self.publisher = cluster_client(
+            self.kwargs, self.url, retry=NoAuthRetry(NoBackoff(), 0), max_connections=4
+        )
+        self.is_cluster = True
+        for client in old:
+            await client.aclose()
 
     def check_open(self) -> None:
         if self.closed:
@@ -110,6 +148,11 @@ class Connections:
         if not keys:
             return []
         pipe = self.client.pipeline(transaction=False)
+        if self.is_cluster:  # the keys sit in many slots: one GET each, grouped per node
+            for key in keys:
+                pipe.get(key)
+            values: list[bytes | None] = await self.call(pipe.execute())
+            return values
         for start in range(0, len(keys), MGET_BATCH):
             pipe.mget(keys[start : start + MGET_BATCH])
         replies: list[list[bytes | None]] = await self.call(pipe.execute())
@@ -119,9 +162,13 @@ class Connections:
     async def reader(self) -> AsyncIterator[Reader]:
         """A private single-connection client for one tail, always closed on exit."""
         self.check_open()
-        client = aioredis.Redis(
-            **self.kwargs, retry=NoAuthRetry(NoBackoff(), 0), single_connection_client=True
-        )
+        client: Any
+        if self.is_cluster:  # follows MOVED/ASK itself; a failover ends the tail for follow()
+            client = cluster_client(self.kwargs, self.url, retry=NoAuthRetry(NoBackoff(), 0))
+        else:
+            client = aioredis.Redis(
+                **self.kwargs, retry=NoAuthRetry(NoBackoff(), 0), single_connection_client=True
+            )
         reader = Reader(client, self.url, self.address, self.user)
         self.readers.add(reader)
         try:
@@ -153,9 +200,7 @@ class Reader:
 
     __slots__ = ("_address", "_url", "_user", "client", "idle")
 
-    def __init__(
-        self, client: aioredis.Redis, url: str, address: RedisAddress, user: str | None
-    ) -> None:
+    def __init__(self, client: Any, url: str, address: RedisAddress, user: str | None) -> None:
         self.client = client
         self.idle = asyncio.Event()
         self.idle.set()

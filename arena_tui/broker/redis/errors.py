@@ -196,6 +196,10 @@ def translate_errors(url: str, user: str | None = None) -> Iterator[None]:
         raise BrokerUnavailableError(unavailable_message(url), url=url) from exc
     except rex.RedisError as exc:
         raise BrokerError(f"Redis at {url_display(url)}: {type(exc).__name__}: {exc}") from exc
+    except rex.RedisClusterException as exc:  # not a RedisError: no node reachable, no slot map
+        raise BrokerUnavailableError(
+            f"Redis Cluster at {url_display(url)}: {exc}; check that its nodes are up", url=url
+        ) from exc
 
 
 def _ssl_cause(exc: BaseException) -> ssl.SSLError | None:

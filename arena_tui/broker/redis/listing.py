@@ -95,11 +95,13 @@ class RunLister:
         return await self._conns.call(collect())
 
     async def live_runs(self) -> list[str]:
+        await self._conns.ready()
         layout = self._layout
         keys = await self.scan(layout.pattern(b":open"))
         return sorted({found[0] for key in keys if (found := layout.run_id_of(key))})
 
     async def list_runs(self, *, stale_after: float) -> list[RunInfo]:
+        await self._conns.ready()
         clock = time.monotonic()
         fetch: dict[str, bool] = {}  # run id -> whether its :open key was seen
         dbsize = await self._conns.call(self._conns.client.dbsize())

@@ -38,6 +38,7 @@ async def stream_batches(
 ) -> AsyncIterator[Sequence[Envelope]]:
     keys = layout.keys(run_id)
     wanted = max(from_seq, 1)
+    await conns.ready()
     async with conns.reader() as reader:
         exists: int = await reader.call(reader.client.exists(keys.open, keys.seq, keys.events))
         if not exists:

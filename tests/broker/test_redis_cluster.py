@@ -1,0 +1,132 @@
+"""Redis Cluster: a local 3-primary cluster (``cluster_support``), started once for the module.
+
+``REDIS_URL`` names one node; the broker finds out it is a cluster and reads through redis-py's
+cluster client. The runs' keys fall on different nodes (the arena uses no hash tags): listing
+sees every run from every primary, a tail follows its stream's slot when it moves to another
+node (MOVED), and publishing is the arena's INCR then XADD, which ``smoke`` says.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from arena_tui.broker import Event, RunStatus, codec
+from arena_tui.broker.redis import RedisStreamsBroker
+from arena_tui.broker.redis.cluster import PUBLISH_NOTE
+from tests.broker.cluster_support import LocalCluster
+from tests.support.cli import run_cli
+
+pytestmark = pytest.mark.redis
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalCluster]:
+    with LocalCluster(tmp_path_factory.mktemp("cluster")) as running:
+        yield running
+
+
+@pytest.fixture
+async def broker(cluster: LocalCluster, key_prefix: str) -> AsyncIterator[RedisStreamsBroker]:
+    instance = RedisStreamsBroker(cluster.url(1), key_prefix=key_prefix)
+    yield instance
+    await instance.aclose()
+
+
+TS = datetime(2026, 6, 7, 12, 0, tzinfo=UTC)
+
+
+def event(run_id: str, i: int, ts: datetime | None = None) -> Event:
+    return Event(run_id, "a", 1 + i // 10, "metric", {"name": "i", "value": float(i)}, ts)
+
+
+async def test_listing_sees_every_run_on_every_primary(
+    cluster: LocalCluster, broker: RedisStreamsBroker, key_prefix: str
+) -> None:
+    run_ids = [f"run{i:02d}" for i in range(12)]
+    for run_id in run_ids:
+        await broker.open_run(run_id)
+        await broker.publish_many(run_id, [event(run_id, i) for i in range(3)])
+    for run_id in run_ids[:6]:
+        await broker.close_run(run_id)
+    owners = {
+        (cluster.owner(k.open), cluster.owner(k.seq), cluster.owner(k.events))
+        for k in map(broker.keys, run_ids)
+    }
+    assert {node for triple in owners for node in triple} == {0, 1, 2}
+    assert any(len(set(triple)) > 1 for triple in owners)  # a run split across nodes
+
+    infos = {info.run_id: info for info in await broker.list_runs(stale_after=0.001)}
+
+    assert set(infos) == set(run_ids)
+    assert all(info.last_seq == 3 and info.n_events == 3 for info in infos.values())
+    assert {r for r, info in infos.items() if info.status is RunStatus.FINISHED} == set(run_ids[:6])
+    assert await broker.live_runs() == run_ids[6:]
+    await broker.reap(run_ids[0])
+    assert run_ids[0] not in {info.run_id for info in await broker.list_runs()}
+
+
+async def test_publishing_is_incr_then_xadd_with_the_arenas_ids(
+    cluster: LocalCluster, broker: RedisStreamsBroker, key_prefix: str
+) -> None:
+    await broker.open_run("r1")
+    assert await broker.publish("r1", event("r1", 0, TS)) == 1
+    assert await broker.publish_many("r1", [event("r1", i) for i in range(1, 4)]) == [2, 3, 4]
+    assert broker.publish_note == PUBLISH_NOTE
+    keys = broker.keys("r1")
+    node = cluster.primaries[cluster.owner(keys.events)].client
+    entries: Any = node.xrange(keys.events)
+    assert [raw_id for raw_id, _ in entries] == [b"1-0", b"2-0", b"3-0", b"4-0"]
+    _, fields = entries[0]
+    assert fields == dict(codec.encode_event(event("r1", 0, TS)))
+    seq_node = cluster.primaries[cluster.owner(keys.seq)].client
+    assert seq_node.get(keys.seq) == b"4"
+
+
+async def test_a_tail_follows_its_stream_to_another_node(
+    cluster: LocalCluster, broker: RedisStreamsBroker
+) -> None:
+    await broker.open_run("moving")
+    await broker.publish_many("moving", [event("moving", i) for i in range(5)])
+    events_key = broker.keys("moving").events
+    got: list[int] = []
+    first_five = asyncio.Event()
+
+    async def tail() -> None:
+        async for envelope in broker.stream("moving"):
+            got.append(envelope.seq)
+            if len(got) == 5:
+                first_five.set()
+
+    task = asyncio.create_task(tail())
+    await asyncio.wait_for(first_five.wait(), 10)
+    source = cluster.owner(events_key)
+    await asyncio.to_thread(cluster.migrate, events_key, (source + 1) % 3)
+    assert cluster.owner(events_key) == (source + 1) % 3
+
+    await broker.publish_many("moving", [event("moving", i) for i in range(5, 10)])
+    await broker.close_run("moving")
+    await asyncio.wait_for(task, 15)
+
+    assert got == list(range(1, 11))
+
+
+def test_smoke_on_a_cluster_passes_and_says_how_it_publishes(
+    cluster: LocalCluster, key_prefix: str
+) -> None:
+    result = run_cli(
+        "smoke",
+        env={
+            "ARENA_BROKER_BACKEND": "redis",
+            "REDIS_URL": cluster.url(2),
+            "ARENA_KEY_PREFIX": key_prefix,
+        },
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("smoke OK: run ")
+    assert result.stderr == f"arena-tui: note: {PUBLISH_NOTE}\n"
