@@ -12,22 +12,21 @@ from __future__ import annotations
 import asyncio
 import secrets
 import subprocess
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from redis_server import RedisServer
 
 from arena_tui.broker import BrokerPermissionError, Event, RunStatus
 from arena_tui.broker.factory import BrokerSettings, make_broker
 from arena_tui.broker.redis import RedisStreamsBroker
+from tests.support.cli import run_cli
+from tests.support.pilot import WIDE, live_app, shown_seqs, status_text, until
+from tests.support.redis_server import RedisServer
 
 pytestmark = pytest.mark.redis
 
 VIEWER_RULES = "resetchannels -@all +@read +@connection"
 PRODUCER_RULES = "resetchannels -@all +@read +@write +@scripting +@connection"
-SCRIPT = str(Path(sys.executable).with_name("arena-tui"))
 
 
 class AclUser:
@@ -64,15 +63,7 @@ def event(run_id: str, i: int) -> Event:
 
 
 def cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [SCRIPT, *args],
-        env={"PATH": "/usr/bin:/bin", "ARENA_BROKER_BACKEND": "redis", **env},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        stdin=subprocess.DEVNULL,
-        check=False,
-    )
+    return run_cli(*args, env={"ARENA_BROKER_BACKEND": "redis", **env}, timeout=60)
 
 
 async def test_a_viewer_user_lists_reads_and_tails(
@@ -98,6 +89,28 @@ async def test_a_viewer_user_lists_reads_and_tails(
         assert await asyncio.wait_for(task, 10) == list(range(1, 9))
         (info,) = await reader.list_runs(stale_after=0.001)  # no grace for recent events
         assert info.status is RunStatus.FINISHED
+    finally:
+        await writer.aclose()
+        await reader.aclose()
+
+
+async def test_the_app_opens_a_run_and_follows_it_as_a_viewer(
+    redis_server: RedisServer, key_prefix: str, viewer: AclUser
+) -> None:
+    writer = RedisStreamsBroker(redis_server.url, key_prefix=key_prefix)
+    reader = RedisStreamsBroker(viewer.url, key_prefix=key_prefix)
+    try:
+        await writer.open_run("r1")
+        await writer.publish_many("r1", [event("r1", i) for i in range(5)])
+        app = live_app(reader, run_id="r1")
+        async with app.run_test(size=WIDE, notifications=True) as pilot:
+            await until(pilot, lambda: shown_seqs(app) == [1, 2, 3, 4, 5], what="the run")
+            await writer.publish_many("r1", [event("r1", i) for i in range(5, 8)])
+            await until(pilot, lambda: shown_seqs(app)[-1:] == [8], what="live events")
+            await writer.close_run("r1")
+            await until(pilot, lambda: "finished at seq 8" in status_text(app), what="finished")
+            assert shown_seqs(app) == list(range(1, 9))
+            assert not app._notifications  # no refusal, no error toast
     finally:
         await writer.aclose()
         await reader.aclose()

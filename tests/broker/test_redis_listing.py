@@ -62,7 +62,9 @@ async def test_foreign_entries_are_summarised_tolerantly(
 
     raw.xadd(events("no_ts"), {"r": "no_ts", "k": "metric"}, id="4-0")
     raw.xadd(events("bad_ts"), {"ts": b"\xff2026"}, id="2-0")
-    raw.execute_command("XADD", events("twice"), "3-0", "ts", "junk", "ts", TS.isoformat())
+    raw.execute_command(  # type: ignore[no-untyped-call]
+        "XADD", events("twice"), "3-0", "ts", "junk", "ts", TS.isoformat()
+    )
     raw.xadd(events("foreign_ids"), {"ts": TS.isoformat()}, id="7-0")
     raw.xadd(events("foreign_ids"), {"ts": TS.isoformat()}, id="7-3")
     raw.xadd(events("only_head"), {"x": "y"}, id="1-0")

@@ -9,22 +9,18 @@ running?"), also on the CLI's one line; bad TLS options are configuration errors
 from __future__ import annotations
 
 import asyncio
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from redis_server import RedisServer
-from tls_certs import Certs, TlsRedis, make_certs
 
 from arena_tui.broker import BrokerConfigError, BrokerUnavailableError, Event, RunStatus
 from arena_tui.broker.redis import RedisStreamsBroker
+from tests.broker.tls_certs import Certs, TlsRedis, make_certs
+from tests.support.cli import run_cli
+from tests.support.redis_server import RedisServer
 
 pytestmark = pytest.mark.redis
-
-SCRIPT = str(Path(sys.executable).with_name("arena-tui"))
 
 
 @pytest.fixture(scope="module")
@@ -129,13 +125,10 @@ async def test_a_tail_gets_the_same_message(tls_server: TlsRedis, certs: Certs) 
 
 def test_the_cli_says_it_on_one_line(tls_server: TlsRedis, certs: Certs) -> None:
     url = tls_server.url(query=f"ssl_ca_certs={certs.other_ca}")
-    result = subprocess.run(
-        [SCRIPT, "runs"],
-        env={"PATH": "/usr/bin:/bin", "ARENA_BROKER_BACKEND": "redis", "REDIS_URL": url},
-        capture_output=True,
-        text=True,
+    result = run_cli(
+        "runs",
+        env={"ARENA_BROKER_BACKEND": "redis", "REDIS_URL": url},
         timeout=60,
-        check=False,
     )
     assert result.returncode == 1
     (line,) = result.stderr.splitlines()

@@ -23,7 +23,8 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
-from redis_server import _die_with_parent, find_server_binary, free_port
+
+from tests.support.redis_server import _die_with_parent, find_server_binary, free_port
 
 
 @dataclass(frozen=True)
