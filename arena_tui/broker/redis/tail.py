@@ -53,7 +53,9 @@ async def stream_batches(
             if not reply:
                 if conns.closed:
                     continue
-                sentinel, counter = await reader.call(reader.client.mget(keys.open, keys.seq))
+                # on a cluster the two keys sit in different slots: one GET each
+                mget = reader.client.mget_nonatomic if conns.is_cluster else reader.client.mget
+                sentinel, counter = await reader.call(mget(keys.open, keys.seq))
                 if _started_over(counter, wanted):
                     return  # the keys were deleted and the run began again below us
                 if sentinel is not None:
