@@ -243,6 +243,7 @@ async def diagnose(error: SuspectTLS, address: RedisAddress, url: str) -> Broker
     wants TLS. Anything else keeps the ordinary "cannot reach" message.
     """
     plain_reply = b""
+    writer: asyncio.StreamWriter | None = None
     try:
         async with asyncio.timeout(PROBE_TIMEOUT_S):
             if address.ssl:
@@ -254,9 +255,14 @@ async def diagnose(error: SuspectTLS, address: RedisAddress, url: str) -> Broker
                 context.check_hostname = False
                 context.verify_mode = ssl.CERT_NONE
                 _, writer = await asyncio.open_connection(address.host, address.port, ssl=context)
-            writer.close()
     except (OSError, TimeoutError):
         return BrokerUnavailableError(str(error), url=url)
+    finally:
+        if writer is not None:  # closed on every path: no socket is left to the GC
+            writer.close()
+            with contextlib.suppress(OSError, TimeoutError):
+                async with asyncio.timeout(PROBE_TIMEOUT_S):
+                    await writer.wait_closed()
     if address.ssl and plain_reply[:1] in (b"+", b"-"):
         return BrokerUnavailableError(plain_server_message(url), url=url)
     if not address.ssl:
