@@ -52,6 +52,12 @@ class ColdAwareBroker:
     def description(self) -> str:
         return self.inner.description
 
+    @property
+    def publish_note(self) -> str | None:
+        """The inner broker's, e.g. a Redis Cluster's two-step publish (``produce``/``smoke``)."""
+        note: str | None = getattr(self.inner, "publish_note", None)
+        return note
+
     # -- pass-through -----------------------------------------------------------------------
 
     async def open_run(self, run_id: str, meta: RunMeta | None = None) -> None:
