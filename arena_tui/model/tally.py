@@ -3,20 +3,28 @@ filter's hidden count.
 
 Counting a run means reading it, so the screen counts the retained events once when a run is
 opened (a background scan by range reads, ``reading.scans.count_history``) and adds live events
-as the tail delivers them. Counts are kept per block of ``BLOCK`` seqs so that when the broker trims
-the head of the stream the blocks wholly below the first retained seq are dropped: memory stays
-bounded by the retained length, and the counts follow "the retained run" to within one block
-(the oldest block may still count up to ``BLOCK - 1`` events that were just trimmed).
-Each event is counted once: the scan counts the history below ``live_from`` (where the live
-tail started) and the tail everything from there on, skipping seqs already counted.
+as the tail delivers them. The counts are of *the retained run*: when the broker trims the head
+of the stream (the run listing's first retained seq, a read's ``available_from``, the tail's
+overflow), ``trim`` forgets exactly the events below the new first seq, so the panel's total is
+what the stream holds (issue 10: a stream of 305 events once showed 615, a kind it no longer
+held among them, because whole blocks of 256 seqs were dropped or kept).
+
+To forget exactly, each counted event's (seq, kind, agent) is kept, in blocks of ``BLOCK``
+seqs: an array of seqs and a tuple of keys (shared key tuples, so about 16 bytes an event:
+memory stays bounded by the retained length). A trim drops the blocks wholly below the first
+seq and cuts the one it falls in. Each event is counted once: the scan counts the history below
+``live_from`` (where the live tail started) and the tail everything from there on, skipping
+seqs already counted. A run that starts over (``Reset``) starts a new ``Tally``.
 
 The panel is redrawn after every frame of live events, so the totals are kept beside the
-blocks and updated as events are added (O(batch)) and blocks trimmed (O(blocks dropped)),
-never re-merged from every block: reading them is O(kinds x agents).
+blocks and updated as events are added (O(batch)) and trimmed (O(events dropped)), never
+re-merged from every block: reading them is O(kinds x agents).
 """
 
 from __future__ import annotations
 
+from array import array
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -32,16 +40,36 @@ Key = tuple[str, str]
 
 
 @dataclass(frozen=True, slots=True)
+class Block:
+    """The events counted in one block of seqs: ascending ``seqs`` and their ``keys``."""
+
+    seqs: array[int] = field(default_factory=lambda: array("q"))
+    keys: tuple[Key, ...] = ()
+
+    def with_events(self, events: Sequence[tuple[Seq, Key]]) -> Block:
+        """This block and ``events`` (seqs not yet in it), in seq order."""
+        merged = sorted([*zip(self.seqs, self.keys, strict=True), *events])
+        return Block(array("q", (s for s, _ in merged)), tuple(k for _, k in merged))
+
+    def cut(self, first: Seq) -> tuple[Block, tuple[Key, ...]]:
+        """The block without the events below ``first``, and their keys."""
+        index = bisect_left(self.seqs, first)
+        return Block(self.seqs[index:], self.keys[index:]), self.keys[:index]
+
+
+@dataclass(frozen=True, slots=True)
 class Tally:
-    blocks: Mapping[int, Mapping[Key, int]] = field(default_factory=lambda: MappingProxyType({}))
+    blocks: Mapping[int, Block] = field(default_factory=lambda: MappingProxyType({}))
     live_from: Seq = 1
     """The first seq the live tail counts; the history scan counts the seqs below it."""
     counted_to: Seq = 0
     """The highest seq the live tail counted."""
+    first_seq: Seq = 0
+    """The first seq the broker still holds, as last told (``trim``): nothing below is counted."""
     complete: bool = False
     """The scan of the retained history has finished (before that, counts are partial)."""
     sums: Mapping[Key, int] = field(default_factory=lambda: MappingProxyType({}))
-    """The sum of ``blocks``, kept up to date by every transition (read it with ``totals``)."""
+    """The counts of every key in ``blocks``, kept up to date by every transition."""
 
     @classmethod
     def start(cls, live_from: Seq) -> Tally:
@@ -62,35 +90,44 @@ class Tally:
         return self._count(older) if older else self
 
     def _count(self, envelopes: Iterable[Envelope]) -> Tally:
-        touched: dict[int, Counter[Key]] = {}
+        touched: dict[int, list[tuple[Seq, Key]]] = {}
         totals = Counter(self.sums)
         for envelope in envelopes:
-            block = envelope.seq // BLOCK
-            counts = touched.get(block)
-            if counts is None:
-                counts = touched[block] = Counter(self.blocks.get(block, {}))
+            if envelope.seq < self.first_seq:
+                continue  # trimmed already: the stream no longer holds it
             key = (envelope.event.kind, envelope.event.agent_id)
-            counts[key] += 1
+            touched.setdefault(envelope.seq // BLOCK, []).append((envelope.seq, key))
             totals[key] += 1
-        return replace(
-            self,
-            blocks=MappingProxyType({**self.blocks, **touched}),
-            sums=MappingProxyType(totals),
-        )
-
-    def trim(self, available_from: Seq) -> Tally:
-        """Forget the blocks wholly below ``available_from``."""
-        first_block = available_from // BLOCK
-        dropped = [c for b, c in self.blocks.items() if b < first_block]
-        if not dropped:
+        if not touched:
             return self
+        blocks = dict(self.blocks)
+        for number, events in touched.items():
+            blocks[number] = blocks.get(number, Block()).with_events(events)
+        return replace(self, blocks=MappingProxyType(blocks), sums=MappingProxyType(totals))
+
+    def trim(self, first_seq: Seq) -> Tally:
+        """The broker holds nothing below ``first_seq`` now: forget exactly those events."""
+        if first_seq <= self.first_seq:
+            return self
+        first_block = first_seq // BLOCK
+        dropped: list[Key] = []
+        kept: dict[int, Block] = {}
+        for number, block in self.blocks.items():
+            if number < first_block:
+                dropped.extend(block.keys)
+            elif number == first_block and block.seqs and block.seqs[0] < first_seq:
+                kept[number], gone = block.cut(first_seq)
+                dropped.extend(gone)
+            else:
+                kept[number] = block
+        trimmed = replace(self, first_seq=first_seq)
+        if not dropped:
+            return trimmed
         totals = Counter(self.sums)
-        for counts in dropped:
-            totals.subtract(counts)
-        kept = {b: c for b, c in self.blocks.items() if b >= first_block}
+        totals.subtract(dropped)
         return replace(
-            self,
-            blocks=MappingProxyType(kept),
+            trimmed,
+            blocks=MappingProxyType({n: b for n, b in kept.items() if b.seqs}),
             sums=MappingProxyType({k: n for k, n in totals.items() if n > 0}),
         )
 

@@ -49,14 +49,39 @@ def test_hidden_counts_what_the_filter_rejects() -> None:
     assert tally.hidden(EventFilter()) == 0
 
 
-def test_trimming_drops_whole_blocks_below_the_first_retained_seq() -> None:
+def test_trimming_forgets_exactly_the_events_below_the_first_retained_seq() -> None:
     tally = Tally.start(1).add([envelope(s, kind="action") for s in range(1, 3 * BLOCK)])
     assert tally.events == 3 * BLOCK - 1
-    trimmed = tally.trim(2 * BLOCK + 5)  # blocks 0 and 1 are gone; block 2 stays whole
-    assert trimmed.events == BLOCK
-    assert trimmed.by_kind() == [("action", BLOCK)]  # the running totals lost the dropped blocks
+    trimmed = tally.trim(2 * BLOCK + 5)  # blocks 0 and 1 are gone, block 2 is cut
+    assert trimmed.events == BLOCK - 5
+    assert trimmed.by_kind() == [("action", BLOCK - 5)]  # the running totals lost them too
     assert tally.events == 3 * BLOCK - 1  # and the untrimmed tally kept its own
-    assert tally.trim(1) is tally
+    assert tally.trim(0) is tally
+    assert trimmed.trim(2 * BLOCK) is trimmed  # an older first seq changes nothing
+
+
+def test_kinds_panel_counts_what_a_small_maxlen_stream_holds() -> None:
+    """Issue 10 defect 9: with --max-len 300 the panel showed 615 events (and a kind the
+    stream no longer held) for a stream of 305: counts follow the first retained seq exactly."""
+    tally = Tally.start(1)
+    kinds = ["turn_start", "llm_prompt", "llm_response", "metric"]
+    for first in range(1, 1_200, 50):  # a live tail, 50 events a batch
+        tally = tally.add(
+            [envelope(s, kind="fork" if s < 10 else kinds[s % 4]) for s in range(first, first + 50)]
+        )
+        tally = tally.trim(max(1, first + 50 - 305))  # the broker keeps the newest ~305
+    assert tally.events == 305
+    assert "fork" not in dict(tally.by_kind())
+    late = tally.add_history(
+        [envelope(s, kind="fork") for s in range(1, 5)]
+    )  # a scan read them earlier
+    assert late.events == 305
+
+
+def test_events_of_an_earlier_history_below_the_first_seq_are_not_counted() -> None:
+    tally = Tally.start(live_from=600).trim(500)
+    tally = tally.add_history([envelope(s, kind="action") for s in range(1, 600)])
+    assert tally.events == 100
 
 
 def info(run_id: str, last_seq: int) -> RunInfo:
