@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 import math
 from dataclasses import dataclass, replace
-from datetime import datetime, tzinfo
+from datetime import UTC, datetime, tzinfo
 
 IDLE_AFTER = 5.0
 """Seconds without an event after which a live tail is shown as idle."""
@@ -90,6 +90,22 @@ class Connection:
                     return f"stale since {self.stale_since.astimezone(tz):%H:%M:%S}"
                 quiet = now - self.last_event_at if self.last_event_at is not None else 0.0
                 return f"idle {int(quiet)} s" if quiet >= IDLE_AFTER else "live"
+
+    def brief(self, now: float) -> str:
+        """``describe`` in a few cells, for a narrow status bar."""
+        match self.phase:
+            case Phase.RECONNECTING:
+                wait = math.ceil((self.retry_at or now) - now)
+                return f"reconnecting #{self.attempt}" + (f" {wait} s" if wait > 0 else "")
+            case Phase.FINISHED:
+                return "finished"
+            case Phase.LIVE:
+                if self.stale_since is not None:
+                    return "stale"
+                quiet = now - self.last_event_at if self.last_event_at is not None else 0.0
+                return f"idle {int(quiet)} s" if quiet >= IDLE_AFTER else "live"
+            case _:
+                return self.describe(now, UTC)
 
     def tone(self, now: float) -> Tone:
         match self.phase:
