@@ -6,15 +6,23 @@ the highlight to another run. Order: open runs, then stale, then finished. Withi
 order must not reshuffle on every poll (busy runs would swap places under the user's cursor),
 so open and stale runs are ordered by start time, newest first, and finished runs by when
 they ended, newest first; the run id breaks ties.
+
+A run the screen saw finish (its tail ended: the ``:open`` sentinel is gone and every event was
+read) is finished here too, from that moment, whatever the listing says: the broker's listing
+calls a closed run open for a few seconds after its last event (its grace for runs whose
+sentinel expired while events keep arriving), and the header must not say "finished" while the
+sidebar says open. Like the arena's ``live_runs()``, a run whose ``:open`` is gone is not open;
+should events arrive after that (a sentinel that expired under a long run) the run is open again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import datetime
+from types import MappingProxyType
 
-from arena_tui.broker.models import RunInfo, RunStatus
+from arena_tui.broker.models import RunInfo, RunStatus, Seq
 from arena_tui.model.summary import short_id
 from arena_tui.model.text import clip, safe_text
 from arena_tui.model.words import duration
@@ -29,9 +37,23 @@ class RunList:
     highlighted: str | None = None
     opened: str | None = None
     loaded: bool = False
+    ended: Mapping[str, Seq] = field(default_factory=lambda: MappingProxyType({}))
+    """Runs the screen saw finish, with their last seq then."""
+    problem: str = ""
+    """Why the runs cannot be listed now (refused password, broker unreachable); "" when fine."""
 
     def refreshed(self, infos: Iterable[RunInfo]) -> RunList:
-        runs = tuple(sorted(infos, key=_order))
+        listed = list(infos)
+        ended = {
+            info.run_id: self.ended[info.run_id]
+            for info in listed
+            if info.run_id in self.ended and info.last_seq <= self.ended[info.run_id]
+        }
+        listed = [
+            replace(info, status=RunStatus.FINISHED) if info.run_id in ended else info
+            for info in listed
+        ]
+        runs = tuple(sorted(listed, key=_order))
         ids = [info.run_id for info in runs]
         highlighted = self.highlighted
         if highlighted not in ids:
@@ -40,7 +62,26 @@ class RunList:
                 highlighted = ids[min(old, len(ids) - 1)]
             else:
                 highlighted = self.opened if self.opened in ids else (ids[0] if ids else None)
-        return replace(self, runs=runs, highlighted=highlighted, loaded=True)
+        return replace(
+            self,
+            runs=runs,
+            highlighted=highlighted,
+            loaded=True,
+            ended=MappingProxyType(ended),
+            problem="",
+        )
+
+    def finished(self, run_id: str, last_seq: Seq) -> RunList:
+        """The screen saw ``run_id`` finish at ``last_seq`` (its tail ended)."""
+        ended = MappingProxyType({**self.ended, run_id: last_seq})
+        infos = [
+            replace(i, status=RunStatus.FINISHED) if i.run_id == run_id else i for i in self.runs
+        ]
+        return replace(self, runs=tuple(sorted(infos, key=_order)), ended=ended)
+
+    def failed(self, problem: str) -> RunList:
+        """The last listing failed: the sidebar says why (the runs it had stay)."""
+        return replace(self, problem=problem)
 
     def highlight(self, run_id: str | None) -> RunList:
         return replace(self, highlighted=run_id)

@@ -103,3 +103,28 @@ def test_age(status: RunStatus, expected: str) -> None:
 )
 def test_duration(seconds: float, text: str) -> None:
     assert duration(seconds) == text
+
+
+def test_a_run_the_tail_saw_finish_is_finished_at_once_and_open_again_if_events_arrive() -> None:
+    """Issue 10: the header said finished while the sidebar still said open (the listing's
+    grace kept a closed run open for 5 s after its last event)."""
+    runs = RunList().refreshed([info("a"), info("b")]).open("a")
+    runs = runs.finished("a", 10)
+    assert [r.status for r in runs.runs] == [RunStatus.OPEN, RunStatus.FINISHED]
+    assert runs.title == "RUNS (1 open · 1 finished)"
+    runs = runs.refreshed([info("a"), info("b")])  # the listing still says open (grace)
+    assert status(runs, "a") is RunStatus.FINISHED
+    more = [RunInfo("a", RunMeta(), RunStatus.OPEN, 11, 11, 1), info("b")]
+    assert status(runs.refreshed(more), "a") is RunStatus.OPEN
+
+
+def status(runs: RunList, run_id: str) -> RunStatus:
+    found = runs.get(run_id)
+    assert found is not None
+    return found.status
+
+
+def test_a_failed_listing_is_a_problem_until_the_next_good_one() -> None:
+    runs = RunList().failed("authentication failed")
+    assert runs.problem == "authentication failed"
+    assert runs.refreshed([info("a")]).problem == ""
