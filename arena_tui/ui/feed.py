@@ -112,8 +112,13 @@ class RunFeed:
     def _runs_failed(self, error: BrokerError) -> None:
         screen = self.screen
         self._runs_failures += 1
+        refused = isinstance(error, BrokerAuthError)
+        screen.sidebar.runs = screen.sidebar.runs.failed(
+            "password refused: fix it, then press r" if refused else "broker unreachable: retrying"
+        )
         if self._runs_failures == 1:
-            screen.notify(str(error), title="cannot list runs", severity="error", timeout=10)
+            message = f"{error}; then press r to reconnect" if refused else str(error)
+            screen.notify(message, title="cannot list runs", severity="error", timeout=10)
         if screen.run_id:
             return  # the tail reports the connection of the open run
         if isinstance(error, BrokerAuthError):
@@ -160,6 +165,8 @@ class RunFeed:
             return
         pane = screen.log_pane
         pane.fetched(fetch, result, target)
+        if result.available_from:
+            screen.kinds.trim(result.available_from)
         if self.tailing != run_id and pane.view.loaded:
             self.tailing = run_id
             self.start(run_id, pane.view.tail_from)
@@ -175,6 +182,7 @@ class RunFeed:
             hint = " (finished and reaped, or a different prefix?)"
             screen.log_pane.fetch_failed(fetch, message + hint)
             screen.connection = screen.connection.failed(message)
+            screen.kinds.unavailable()
         else:
             screen.log_pane.fetch_failed(fetch, message)
 
@@ -199,6 +207,7 @@ class RunFeed:
                             self.flush()
                             self.resume_from = max(self.resume_from, available_from)
                             pane.tail_trimmed(requested, available_from)
+                            screen.kinds.trim(available_from)
                         case Reconnecting(attempt, delay, reason):
                             self.flush()
                             retry_at = clock.monotonic() + delay
@@ -216,6 +225,7 @@ class RunFeed:
                             self.flush()  # the new run's events come from seq 1
                             self.resume_from = 1
                             pane.tail_reset(last_seen, new_last)
+                            screen.kinds.restart()
                         case AuthFailed(reason):
                             self.flush()
                             screen.connection = screen.connection.auth_failed(reason)
@@ -227,6 +237,8 @@ class RunFeed:
                             pane.tail_finished()
                             last = max(last_seq, pane.view.last_seq)
                             screen.connection = screen.connection.finished(last)
+                            runs = screen.sidebar.runs
+                            screen.sidebar.runs = runs.finished(run_id, last)
         except BrokerError as exc:  # the run is not in the broker, or an unexpected refusal
             if screen.run_id == run_id:
                 self.flush()

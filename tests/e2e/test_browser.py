@@ -53,14 +53,14 @@ def test_serve_in_a_real_browser(redis_server: RedisServer, tmp_path: Path) -> N
             tab.press("g")
             tab.wait_for(lambda s: "go to…" in s)
             tab.press("5", "Enter")
-            screen = tab.wait_for(lambda s: f"PAUSED · seq 5 / {last:,}" in s)
+            screen = tab.wait_for(lambda s: f"finished at seq {last:,} · seq 5 / {last:,}" in s)
 
             tab.press("?")
             screen = tab.wait_for(lambda s: "arena-tui · keys" in s)
             assert "resume following" in screen
             tab.press("Escape")
             tab.wait_for(lambda s: "arena-tui · keys" not in s)
-            assert f"PAUSED · seq 5 / {last:,}" in tab.screen()
+            assert f"finished at seq {last:,} · seq 5 / {last:,}" in tab.screen()
 
             tab.press("i")  # the charts, read through the same broker
             tab.wait_for(lambda s: f"charts · ? {run_id[:8]}…" in s and "turn" in s)

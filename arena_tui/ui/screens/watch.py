@@ -205,8 +205,6 @@ class WatchScreen(Screen[None]):
     def show_status(self) -> None:
         """What the features add to the status bar: replay, filter, search."""
         extras: list[str] = []
-        if (replay := self.panel.replay.label) is not None:
-            extras.append(replay)
         flt = self.log_pane.filter
         if flt.active:
             extras.append(f"filter: {flt.describe()} · {self.kinds.tally.hidden(flt):,} hidden")
@@ -215,6 +213,8 @@ class WatchScreen(Screen[None]):
         status = self.query_one(StatusBar)
         if tuple(extras) != status.extras:
             status.extras = tuple(extras)
+        if (replay := self.panel.replay.label) != status.replay:
+            status.replay = replay
 
     # -- actions (one per row of ui.keys) ---------------------------------------------------
 
@@ -265,6 +265,10 @@ class WatchScreen(Screen[None]):
         """``r``: try the broker again now, e.g. once a refused password is fixed. The tail
         restarts after the last seq it delivered; a run whose first read failed is reopened."""
         self.refresh_runs()
+        if self.broker.description == "in-process":
+            self.notify("the in-process broker is always connected: runs listed again")
+        else:
+            self.notify(f"reconnecting to {self.broker.description}…")
         if self.run_id:
             self.feed.restart()
 

@@ -58,7 +58,24 @@ class KindsPanel(Static):
         self._show()
 
     def trim(self, available_from: Seq) -> None:
-        self.tally = self.tally.trim(available_from)
+        """The broker holds nothing below ``available_from`` (a poll, a read or the tail)."""
+        tally = self.tally.trim(available_from)
+        if tally is not self.tally:
+            self.tally = tally
+            self._show()
+
+    def restart(self) -> None:
+        """The run started over (a reset): the old counts are another run's; the tail brings
+        the new run's events from seq 1 and they are counted as they come."""
+        self.workers.cancel_group(self, "tally")
+        self.tally = Tally.start(1).done()
+        self._show()
+
+    def unavailable(self) -> None:
+        """The run is not in the broker: nothing to count (not "counting…" for ever)."""
+        self.workers.cancel_group(self, "tally")
+        self.tally = Tally().done()
+        self._show()
 
     @work(exclusive=True, group="tally")
     async def _count(self, run_id: str, below: Seq) -> None:

@@ -132,7 +132,7 @@ class RunsSidebar(ScrollView, can_focus=True):
         index = y + round(self.scroll_y)
         if not runs.runs:
             if y == 0:
-                note = "waiting for runs…" if not runs.loaded else "no runs"
+                note = runs.problem or ("waiting for runs…" if not runs.loaded else "no runs")
                 return Strip([Segment(f" {note}", base + Style(dim=True))]).crop_extend(
                     0, width, base
                 )

@@ -1,6 +1,8 @@
 """The status bar: one connection state, follow state, position, first available, rate, losses.
 
 ``● live · FOLLOWING · seq 8,412 / 8,412 · first available 4,204 · 310 ev/s · lost to trim: 4,203``
+
+What each field means, and what gives way in a narrow terminal, is ``model.status``'s.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from arena_tui.broker.clock import Clock, SystemClock
 from arena_tui.model.connection import Connection
 from arena_tui.model.log import LogView
 from arena_tui.model.rate import RateMeter
+from arena_tui.model.status import SEPARATOR, Facts, fields, fit
 
 
 class StatusBar(Widget):
@@ -38,7 +41,9 @@ class StatusBar(Widget):
     connection: reactive[Connection] = reactive(Connection)
     rate: reactive[RateMeter] = reactive(RateMeter)
     extras: reactive[tuple[str, ...]] = reactive(tuple)
-    """What navigation adds after the follow state: playback, filter, search (issue 4)."""
+    """What navigation adds after the mode: the filter, the search (issue 4)."""
+    replay: reactive[str | None] = reactive(None)
+    """The replay's label (``▶ 10x``) while a replay is on: it replaces FOLLOWING / PAUSED."""
 
     def __init__(self, *, clock: Clock | None = None, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -55,28 +60,24 @@ class StatusBar(Widget):
         view, style = self.view, self.get_component_rich_style
         now = self.clock.monotonic()
         tone = self.connection.tone(now)
+        facts = Facts(
+            connection=self.connection,
+            run_id=view.run_id,
+            following=view.following,
+            new_count=view.new_count,
+            cursor_seq=view.cursor_seq,
+            last_seq=view.last_seq,
+            available_from=view.available_from,
+            finished=view.finished,
+            rate=self.rate.rate(now),
+            replay=self.replay,
+            nav=self.extras,
+        )
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append(" ● ", style(f"tone-{tone.value}"))
-        text.append(self.connection.describe(now, self.clock.tz))
-        if not view.run_id:
-            text.append(" · no run selected")
-            return text
-        text.append(" · ")
-        if view.following:
-            text.append("FOLLOWING", style("status-bar--following"))
-        else:
-            text.append("PAUSED", style("status-bar--paused"))
-            if view.new_count:
-                text.append(f" +{view.new_count:,} new", style("status-bar--paused"))
-        for extra in self.extras:
-            text.append(" · ")
-            text.append(extra, style("status-bar--nav"))
-        cursor = view.cursor_seq
-        text.append(f" · seq {cursor:,} / {view.last_seq:,}" if cursor else " · seq – / –")
-        if view.available_from:
-            text.append(f" · first available {view.available_from:,}")
-        text.append(f" · {self.rate.rate(now):,.0f} ev/s")
-        lost = view.lost_count
-        text.append(" · ")
-        text.append(f"lost to trim: {lost:,}", style("status-bar--lost") if lost else "")
+        width = max(1, self.size.width - 4) if self.size.width else 200
+        for index, (part, part_style) in enumerate(fit(fields(facts, now, self.clock.tz), width)):
+            if index:
+                text.append(SEPARATOR)
+            text.append(part, style(part_style) if part_style else "")
         return text

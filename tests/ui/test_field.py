@@ -1,0 +1,135 @@
+"""Pilot tests of issue 10 ("field conditions"): counts, turns, ends of runs, sizes."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from arena_tui.broker.errors import BrokerAuthError
+from arena_tui.broker.inprocess import InProcessBroker
+from arena_tui.broker.models import RunInfo, RunStatus
+from arena_tui.broker.redis import RedisStreamsBroker
+from arena_tui.ui.app import ArenaApp
+from tests.support.events import counted
+from tests.support.pilot import app_for, pane, seed_run, status_text, toasts, until, watch
+from tests.support.redis_server import RedisServer
+
+SIZE = (120, 32)
+
+
+def kinds_text(app: ArenaApp) -> str:
+    return str(watch(app).query_one("#kinds").render())
+
+
+def kinds_total(app: ArenaApp) -> int:
+    return sum(
+        int(n.replace(",", "")) for n in re.findall(r" ([\d,]+)(?: ·|$| \()", kinds_text(app))
+    )
+
+
+async def retained(broker: InProcessBroker, run_id: str) -> int:
+    (info,) = [i for i in await broker.list_runs() if i.run_id == run_id]
+    return info.n_events
+
+
+async def test_kinds_panel_counts_what_the_stream_holds() -> None:
+    """Defect 9: with a small MAXLEN the panel counted trimmed events (615 for a stream of
+    305, and a kind the stream no longer held)."""
+    broker = InProcessBroker(max_len=300)
+    await seed_run(broker, "r1", 1_000)
+    app = app_for(broker, run_id="r1")
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: "counting" not in kinds_text(app) and kinds_total(app) > 0)
+        for start in range(1_001, 1_401, 50):  # a live run: the tail sees every event
+            await seed_run(broker, "r1", 50, start=start)
+            await pilot.pause(0.05)
+        held = await retained(broker, "r1")
+        assert held <= 310
+        await until(pilot, lambda: kinds_total(app) == held, within=8)
+
+
+@pytest.mark.redis
+async def test_kinds_panel_starts_over_when_the_run_does(
+    redis_server: RedisServer, key_prefix: str
+) -> None:
+    """Defect 9: after a run reset (its keys deleted, the producer carrying on from seq 1) the
+    panel kept the old run's counts."""
+    broker = RedisStreamsBroker(redis_server.url, key_prefix=key_prefix)
+    writer = RedisStreamsBroker(redis_server.url, key_prefix=key_prefix)
+    try:
+        await writer.open_run("r1")
+        await writer.publish_many("r1", [counted("r1", i) for i in range(40)])
+        app = app_for(broker, run_id="r1")
+        async with app.run_test(size=SIZE) as pilot:
+            await until(pilot, lambda: kinds_text(app) == "metric 40")
+            raw = redis_server.client()
+            raw.delete(*(f"{key_prefix}:run:r1:{k}" for k in ("open", "seq", "events")))
+            raw.close()
+            await writer.open_run("r1")
+            await writer.publish_many("r1", [counted("r1", i, kind="action") for i in range(5)])
+            await until(pilot, lambda: kinds_text(app) == "action 5", within=10)
+    finally:
+        await writer.aclose()
+        await broker.aclose()
+
+
+def sidebar_row(app: ArenaApp, run_id: str) -> str:
+    side = watch(app).sidebar
+    index = side.runs.index(run_id)
+    assert index is not None
+    return side.render_line(index - round(side.scroll_y)).text
+
+
+async def test_the_sidebar_says_finished_when_the_header_does() -> None:
+    """The listing calls a run open for 5 s after its last event though its ``:open`` is gone;
+    the header said finished meanwhile. Now both say it within one poll."""
+    broker = InProcessBroker()
+    await seed_run(broker, "r1", 20, at=datetime.now(UTC))
+    app = app_for(broker, run_id="r1")
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: sidebar_row(app, "r1").startswith("●"))
+        await broker.close_run("r1")
+        await until(pilot, lambda: "finished at seq 20" in status_text(app))
+        assert (await broker.list_runs())[0].status is RunStatus.OPEN  # the listing's grace
+        assert sidebar_row(app, "r1").startswith("✓")
+        assert watch(app).sidebar.runs.title == "RUNS (0 open · 1 finished)"
+        await pilot.pause(2)  # a poll later: still finished
+        assert sidebar_row(app, "r1").startswith("✓")
+
+
+class Refusing(InProcessBroker):
+    async def list_runs(self, *args: Any, **kwargs: Any) -> list[RunInfo]:
+        raise BrokerAuthError("authentication failed for redis://localhost:6379/0")
+
+
+async def test_a_refused_password_shows_in_the_sidebar_and_the_toast_says_r() -> None:
+    app = app_for(Refusing())
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: "password refused" in watch(app).sidebar.render_line(0).text)
+        assert any("press r to reconnect" in t for t in toasts(app))
+
+
+async def test_r_on_the_in_process_broker_says_what_it_did() -> None:
+    broker = InProcessBroker()
+    await seed_run(broker, "r1", 20)
+    app = app_for(broker, run_id="r1")
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: pane(app).view.loaded)
+        await pilot.press("r")
+        await until(pilot, lambda: any("in-process broker" in t for t in toasts(app)))
+
+
+async def test_an_unknown_run_is_not_available_and_nothing_is_counting() -> None:
+    """``--run nope`` showed ``not available · FOLLOWING`` and ``counting…`` for ever."""
+    broker = InProcessBroker()
+    await seed_run(broker, "r1", 20)
+    app = app_for(broker, run_id="nope")
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: "not available" in status_text(app))
+        await pilot.pause(0.3)
+        assert "FOLLOWING" not in status_text(app)
+        assert "counting" not in kinds_text(app)
+        assert any("'nope' is not in the broker" in t for t in toasts(app))
