@@ -19,7 +19,7 @@ from arena_tui.broker.follow import Backoff
 from arena_tui.broker.models import ReadResult, Seq
 from arena_tui.broker.protocol import EventBroker
 from arena_tui.model.log import Fetch
-from arena_tui.reading.seek import find_turn
+from arena_tui.reading.seek import TurnNotFound, find_turn, turn_start_near
 
 FETCH_BACKOFF = Backoff(initial=0.5, maximum=10.0, jitter=0.0)
 """The range reads' retry delays: 0.5 s, 1 s, 2 s, ... at most 10 s."""
@@ -34,7 +34,15 @@ async def perform(broker: EventBroker, run_id: str, fetch: Fetch) -> tuple[ReadR
     from_seq = fetch.from_seq
     if fetch.turn is not None:
         target = await find_turn(broker, run_id, fetch.turn)
-        from_seq = target
+        from_seq = max(1, target - fetch.back)
+    elif fetch.step:
+        found = await turn_start_near(broker, run_id, fetch.from_seq, fetch.step, fetch.agent)
+        if found is None:
+            whose = f" of agent {fetch.agent[:4]}" if fetch.agent else ""
+            later = "later" if fetch.step > 0 else "earlier"
+            raise TurnNotFound(f"no {later} turn{whose} in the retained run")
+        target = found
+        from_seq = max(1, target - fetch.back)
     result = await broker.read_range(run_id, from_seq, count=fetch.count, direction=fetch.direction)
     return result, target
 

@@ -31,11 +31,36 @@ def want(
     target: Seq | None = None,
     turn: int | None = None,
     move: int = 0,
+    step: int = 0,
+    agent: str | None = None,
+    back: int = 0,
 ) -> LogView:
     """Ask for a page read (a new ``Fetch`` id: any read in flight becomes stale)."""
     fetch_id = view.fetch_counter + 1
-    fetch = Fetch(fetch_id, purpose, from_seq, direction, view.page, target, turn, move)
+    fetch = Fetch(
+        fetch_id, purpose, from_seq, direction, view.page, target, turn, move, step, agent, back
+    )
     return replace(view, want=fetch, fetch_counter=fetch_id)
+
+
+def jump(view: LogView, seq: Seq) -> LogView:
+    """Read around ``seq`` (outside the window): from a screen above it, so it lands with
+    context above it, and first only what the screen shows (the rest of the page is read once
+    that is painted). A trimmed seq is reported by the read."""
+    back = view.height
+    asked = want(
+        replace(view, following=False), Purpose.JUMP, max(1, seq - back), "forward", target=seq
+    )
+    assert asked.want is not None
+    count = min(view.page, view.screenful + back)
+    return replace(asked, want=replace(asked.want, count=count))
+
+
+def beyond_end(view: LogView, seq: Seq, last: Seq, *, finished: bool) -> LogView:
+    """Say that ``seq`` is past the run's last seq ``last``."""
+    if finished:
+        return notify(view, f"the run ended at seq {last:,}: showing its last event")
+    return notify(view, f"seq {seq:,} is not written yet; the newest is {last:,}")
 
 
 def want_more(

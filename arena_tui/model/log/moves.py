@@ -11,7 +11,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from arena_tui.broker.models import Seq
-from arena_tui.model.log.edits import jumped, notify, settle, want, want_more
+from arena_tui.model.log.edits import beyond_end, jump, jumped, notify, settle, want, want_more
 from arena_tui.model.log.requests import Purpose
 from arena_tui.model.rows import EventRow, GapKind, GapRow
 from arena_tui.model.seek import (
@@ -72,7 +72,7 @@ def follow(view: LogView) -> LogView:
     """End / G / s: jump to the newest event and follow it."""
     if not view.loaded:
         return want(replace(view, following=True), Purpose.OPEN, 0, "backward")
-    if view.at_head:
+    if view.at_head and view.rows:
         cursor = max(0, len(view.rows) - 1)
         return settle(replace(view, cursor=cursor, following=True, new_count=0))
     if view.want is not None and view.want.purpose is Purpose.HEAD:
@@ -99,15 +99,11 @@ def seek(view: LogView, target: SeekTarget) -> LogView:
 def _seek_seq(view: LogView, seq: Seq) -> LogView:
     start = view
     if view.loaded and view.last_seq and seq > view.last_seq:
-        start = notify(view, f"seq {seq:,} is not written yet; the newest is {view.last_seq:,}")
+        start = beyond_end(view, seq, view.last_seq, finished=view.finished)
         seq = view.last_seq
     first, last = view.first_covered, view.last_covered
     if first is None or last is None or not first <= seq <= last:
-        # Outside the window: read from there, first only what the screen shows (the rest
-        # of the page is read once that is painted). A trimmed seq is reported by the read.
-        jump = want(replace(start, following=False), Purpose.JUMP, seq, "forward", target=seq)
-        assert jump.want is not None
-        return replace(jump, want=replace(jump.want, count=view.screenful))
+        return jump(start, seq)
     index = start.index_of_seq(seq)
     assert index is not None
     row = start.rows[index]
@@ -118,49 +114,60 @@ def _seek_seq(view: LogView, seq: Seq) -> LogView:
 
 
 def _seek_turn(view: LogView, turn: int) -> LogView:
-    events = [(i, r) for i, r in enumerate(view.rows) if isinstance(r, EventRow)]
-    for position, (index, row) in enumerate(events):
-        if row.turn >= turn:
-            starts_here = position > 0 or view.at_start
-            if starts_here:
+    """``g t41``: the first event of turn 41 or later, whichever agent got there first.
+
+    Agents are on different turns at once, so turns go up and down along the seqs: only a
+    window that holds the run from its first retained event can answer by itself; otherwise
+    the read resolves the turn (``reading.seek.find_turn``, one search per agent)."""
+    if view.at_start:
+        events = [(i, r) for i, r in enumerate(view.rows) if isinstance(r, EventRow)]
+        for index, row in events:
+            if row.turn >= turn:
                 return settle(replace(view, cursor=index, following=False), context=True)
-            break
-    else:
-        if view.at_head and events:  # no such turn yet
-            last_turn = events[-1][1].turn
-            return notify(view, f"turn {turn} has not started; the newest is {last_turn}")
-    return want(
-        replace(view, following=False),
-        Purpose.JUMP,
-        view.available_from or 1,
-        "forward",
-        turn=turn,
-    )
+        if view.at_head and events:  # the window is the whole run: no such turn yet
+            newest = max(row.turn for _, row in events)
+            return notify(view, f"turn {turn} has not started; the newest is {newest}")
+    from_seq = view.available_from or 1
+    paused = replace(view, following=False)
+    return want(paused, Purpose.JUMP, from_seq, "forward", turn=turn, back=view.height)
 
 
 def turn_step(view: LogView, step: int) -> LogView:
-    """``]`` (+1) / ``[`` (-1): the next / previous ``turn_start`` (any agent's).
+    """``]`` (+1) / ``[`` (-1): the next / previous ``turn_start`` of the cursor's agent.
 
-    Agents of one run are on different turns at the same time, so "the next turn" is the
-    next turn boundary in seq order. Outside the window it falls back to a turn seek.
+    Agents are on different turns at once (one on 238 while another is on 243), so turns
+    are stepped through per agent: from an agent's event, ``]`` goes to that agent's next turn
+    and ``[`` to the start of its turn (or the one before). On an event of no agent (a world
+    mutation, a fork) or a gap row, any agent's ``turn_start`` counts. ``[`` always goes back and
+    ``]`` forward: past the window the read looks further (``reading.seek.turn_start_near``).
     """
     if not view.rows:
         return view
+    agent = cursor_agent(view)
     indexes = range(view.cursor + 1, len(view.rows)) if step > 0 else range(view.cursor - 1, -1, -1)
     for index in indexes:
         row = view.rows[index]
-        if isinstance(row, EventRow) and row.envelope.event.kind == "turn_start":
+        if isinstance(row, EventRow) and _turn_start_of(row, agent):
             return settle(replace(view, cursor=index, following=False), context=True)
+    whose = f" of agent {agent[:4]}" if agent else ""
     if step > 0 and view.at_head:
-        return notify(view, "no later turn yet")
+        return notify(view, f"no later turn{whose} yet")
     if step < 0 and view.at_start:
-        return notify(view, "this is the first retained turn")
-    turn = _cursor_turn(view)
-    return _seek_turn(view, max(1, turn + (1 if step > 0 else -1)))
+        return notify(view, f"this is the first retained turn{whose}")
+    edge = view.last_covered if step > 0 else view.first_covered
+    assert edge is not None
+    paused = replace(view, following=False)
+    return want(paused, Purpose.JUMP, edge, "forward", step=step, agent=agent, back=view.height)
 
 
-def _cursor_turn(view: LogView) -> int:
-    for row in (*reversed(view.rows[: view.cursor + 1]), *view.rows[view.cursor + 1 :]):
-        if isinstance(row, EventRow):
-            return row.turn
-    return 1
+def cursor_agent(view: LogView) -> str | None:
+    """The agent of the event under the cursor (None: a gap row, or an event of no agent)."""
+    row = view.current
+    if isinstance(row, EventRow) and row.envelope.event.agent_id:
+        return row.envelope.event.agent_id
+    return None
+
+
+def _turn_start_of(row: EventRow, agent: str | None) -> bool:
+    event = row.envelope.event
+    return event.kind == "turn_start" and (agent is None or event.agent_id == agent)

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 from arena_tui.broker.models import ReadResult, Seq
 from arena_tui.model.log.edits import (
     append,
+    beyond_end,
+    jump,
     jumped,
     newer_world,
     notify,
@@ -22,7 +24,7 @@ from arena_tui.model.log.edits import (
     with_start_gap,
 )
 from arena_tui.model.log.requests import Fetch, Purpose
-from arena_tui.model.rows import GapKind, GapRow, Row, rows_from
+from arena_tui.model.rows import EventRow, GapKind, GapRow, Row, rows_from
 
 if TYPE_CHECKING:
     from arena_tui.model.log.view import LogView
@@ -59,6 +61,19 @@ def on_fetch_failed(view: LogView, fetch: Fetch, message: str) -> LogView:
 
 def _replace_window(view: LogView, fetch: Fetch, result: ReadResult, target: Seq | None) -> LogView:
     envelopes = result.envelopes
+    seeking = fetch.purpose is Purpose.JUMP or (fetch.purpose is Purpose.OPEN and bool(target))
+    last = result.last_seq
+    if (
+        seeking
+        and target
+        and last
+        and target > last
+        and not any(e.seq >= target for e in envelopes)
+    ):
+        # ``--seq 5000`` or ``g 5000`` past the run's end: its last event, and say so.
+        finished = view.finished or not result.is_open
+        told = beyond_end(view, target, last, finished=finished)
+        return jump(replace(told, rows=(), cursor=0, top=0, at_head=False, at_start=False), last)
     rows: list[Row] = rows_from(envelopes)
     new = replace(view, rows=(), cursor=0, top=0, at_start=False, at_head=False)
     if target is not None and 0 < target < result.available_from:
@@ -74,12 +89,16 @@ def _replace_window(view: LogView, fetch: Fetch, result: ReadResult, target: Seq
     reached_end = fetch.direction == "backward" or len(envelopes) < fetch.count
     at_head = reached_end and view.tail_seq <= newest
     new = trim_window(replace(new, rows=tuple(rows), at_start=reached_start, at_head=at_head))
-    if fetch.purpose is Purpose.JUMP or (fetch.purpose is Purpose.OPEN and target):
+    if seeking:
         index = new.index_of_seq(target or 1)
         if index is not None and isinstance(new.rows[index], GapRow):
             index = min(index + 1, len(new.rows) - 1)
         cursor = index if index is not None else max(0, len(new.rows) - 1)
-        new = settle(replace(new, cursor=cursor, following=False, new_count=0), context=True)
+        # ``+N new`` keeps counting: it is what arrived since following stopped (Home, g and
+        # [ ] move the cursor, they do not show the new events).
+        new = settle(replace(new, cursor=cursor, following=False), context=True)
+        if fetch.turn is not None:
+            new = _name_the_turn(new, fetch.turn, result.available_from)
         if fetch.count < view.page and not at_head and new.last_covered is not None:
             # a jump's first, short read is in: the rest of its page follows
             return want(new, Purpose.NEWER, new.last_covered + 1, "forward")
@@ -88,6 +107,20 @@ def _replace_window(view: LogView, fetch: Fetch, result: ReadResult, target: Seq
     if not at_head:  # the tail moved on while we read: read the head again
         return want(new, Purpose.HEAD, 0, "backward")
     return settle(new)
+
+
+def _name_the_turn(view: LogView, turn: int, available_from: Seq) -> LogView:
+    """``g t41`` landed on another turn: say which, and why (trimmed, or no such turn)."""
+    row = view.current
+    if not isinstance(row, EventRow) or row.turn == turn:
+        return view
+    if available_from > 1 and row.seq <= available_from:
+        text = (
+            f"turn {turn} was trimmed by the broker: seq {row.seq:,} (turn {row.turn}) is the "
+            "first retained event"
+        )
+        return notify(view, text, "warning")
+    return notify(view, f"no event of turn {turn}: seq {row.seq:,} is turn {row.turn}")
 
 
 def _prepend(view: LogView, fetch: Fetch, result: ReadResult) -> LogView:

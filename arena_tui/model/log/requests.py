@@ -46,8 +46,16 @@ class Fetch:
     target: Seq | None = None
     """The seq the cursor should land on once the data is in (a seek)."""
     turn: int | None = None
+    """``g t41``: resolve the first event of that turn (``reading.seek.find_turn``) first."""
     move: int = 0
     """Rows still to move once the data is in (PgUp past the top of the window)."""
+    step: int = 0
+    """``[`` (-1) / ``]`` (+1) past the window: resolve the nearest ``turn_start`` before / after
+    ``from_seq`` (of ``agent``, or of any agent when None) first."""
+    agent: str | None = None
+    back: int = 0
+    """Once a turn or a step is resolved to a seq, read from this many seqs before it, so the
+    target lands with context above it."""
 
 
 @dataclass(frozen=True, slots=True)
