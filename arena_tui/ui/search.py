@@ -23,7 +23,6 @@ from arena_tui.model.search import Search
 from arena_tui.model.seek import SeqTarget
 from arena_tui.reading.scans import scan_hits
 from arena_tui.ui.screens.prompt import Cleared, PromptScreen
-from arena_tui.ui.widgets.log.lines import RowOptions
 from arena_tui.ui.widgets.log.pane import LogPane
 
 HELP = "text (case-insensitive) · re:REGEX · over summary and payload · empty clears"
@@ -164,4 +163,4 @@ class RunSearch:
     def _highlight(self, pattern: SearchPattern | None) -> None:
         options = self.pane.options
         highlight = Highlighter(pattern) if pattern else None
-        self.pane.set_options(RowOptions(options.show_time, options.wrap, highlight))
+        self.pane.set_options(replace(options, highlight=highlight))

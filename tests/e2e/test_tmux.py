@@ -44,7 +44,9 @@ class Tmux:
     def __init__(self, name: str) -> None:
         self.name = name
 
-    def start(self, command: list[str], env: dict[str, str]) -> None:
+    def start(
+        self, command: list[str], env: dict[str, str], size: tuple[int, int] = (WIDTH, HEIGHT)
+    ) -> None:
         flags = [f"-e{k}={v}" for k, v in env.items()]
         subprocess.run(
             [
@@ -54,9 +56,9 @@ class Tmux:
                 "-s",
                 self.name,
                 "-x",
-                str(WIDTH),
+                str(size[0]),
                 "-y",
-                str(HEIGHT),
+                str(size[1]),
                 *flags,
                 " ".join(command),
             ],
@@ -180,3 +182,81 @@ def test_run_opens_the_app_on_the_run_a_short_prefix_names(
         tmux.keys("q")
         tmux.wait_for(lambda s: "finished at seq" not in s)
         tmux.kill()
+
+
+def log_rows(screen: str) -> list[tuple[str, str, str]]:
+    """(seq, kind, summary) of every log row on an 80-column screen (the sidebar is 30 wide)."""
+    rows = []
+    for line in screen.splitlines()[2:-2]:
+        found = re.fullmatch(r" *(\d[\d,]*) ([a-z_]+) +(\S.*?) *", line[30:])
+        if found:
+            rows.append((found[1], found[2], found[3]))
+    return rows
+
+
+def status_seq(screen: str) -> int:
+    found = re.findall(r"seq ([\d,]+) / [\d,]+", screen)
+    assert found, screen
+    return int(found[-1].replace(",", ""))
+
+
+def test_80x24_open_go_to_turns_filter_and_help(redis_server: RedisServer, tmux: Tmux) -> None:
+    """Issue 10: at 80x24 every log row keeps its seq, kind and summary, the status bar its key
+    facts; g, [, f, ? and b work and fit."""
+    env = arena_env(redis_server, f"e2e:{secrets.token_hex(4)}")
+    [run] = produce(env, "--runs", "1", "--turns", "80", "--rate", "0", "--seed", "5")
+    tmux.start([str(SCRIPT), "--run", run], env, size=(80, 24))
+    screen = tmux.wait_for(lambda s: "finished at seq" in s and "turn_start" in s)
+    last = int(re.findall(r"finished at seq ([\d,]+)", screen)[0].replace(",", ""))
+    assert f"seq {last:,} / {last:,}" in screen
+    assert re.search(r"first (available )?1 ", screen), screen
+    assert re.search(r"lost (to trim: )?0", screen), screen
+    rows = log_rows(screen)
+    assert len(rows) >= 15, screen
+    assert all(kind in KINDS and summary for _, kind, summary in rows), screen
+
+    tmux.keys("g")
+    tmux.wait_for(lambda s: "go to…" in s)
+    tmux.keys("3", "0", "0", "Enter")
+    tmux.wait_for(lambda s: f"seq 300 / {last:,}" in s)
+    tmux.keys("[")
+    first = status_seq(tmux.wait_for(lambda s: status_seq(s) < 300))
+    tmux.keys("[")
+    second = status_seq(tmux.wait_for(lambda s: status_seq(s) < first))
+    tmux.keys("]")
+    tmux.wait_for(lambda s: status_seq(s) == first)
+    assert second < first < 300
+
+    tmux.keys("f")
+    tmux.wait_for(lambda s: "filter f" in s)
+    tmux.keys(*"kind:turn_start", "Enter")
+    screen = tmux.wait_for(lambda s: "filter" in s.splitlines()[-2])
+    assert {kind for _, kind, _ in log_rows(screen)} == {"turn_start"}, screen
+
+    tmux.keys("?")
+    screen = tmux.wait_for(lambda s: "arena-tui · keys" in s)
+    assert "● live   ◌ stale" in screen, "the legend is on the first screen"
+    assert "Esc closes" in screen
+    tmux.keys("PageDown")
+    tmux.wait_for(lambda s: "export the retained run" in s)
+    tmux.keys("?")  # ? (or Esc, or q) closes it
+    tmux.wait_for(lambda s: "arena-tui · keys" not in s)
+
+    tmux.keys("b")
+    tmux.wait_for(lambda s: "RUNS (" not in s)
+    tmux.keys("b")
+    tmux.wait_for(lambda s: "RUNS (" in s)
+    tmux.keys("q")
+
+
+KINDS = {
+    "turn_start",
+    "observation",
+    "llm_prompt",
+    "llm_response",
+    "action",
+    "action_result",
+    "world_mutation",
+    "fork",
+    "metric",
+}

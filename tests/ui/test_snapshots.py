@@ -138,3 +138,36 @@ def test_playback_paused_at_10x(snap_compare: SnapCompare) -> None:
         await until(pilot, lambda: "⏸ 10x" in status_text(app))
 
     assert snap_compare(app, terminal_size=SIZE, run_before=replaying)
+
+
+class TestSmallTerminals:
+    """Issue 10: 80x24 and 100x30 are first-class layouts (seq, kind and summary on every row,
+    the status bar's key facts, the footer of key hints)."""
+
+    @pytest.mark.parametrize("size", [(80, 24), (100, 30)], ids=["80x24", "100x30"])
+    def test_sidebar_and_log(self, snap_compare: SnapCompare, size: tuple[int, int]) -> None:
+        """The sidebar narrows; at 80 columns the log drops time, turn and agent."""
+        app = app_for(seeded(max_len=100), settings=SETTINGS, run_id=TRIMMED)
+        assert snap_compare(app, terminal_size=size, run_before=loaded(lambda s: "live" in s))
+
+    def test_sidebar_hidden_at_80x24(self, snap_compare: SnapCompare) -> None:
+        """``b`` hides the sidebar: the log takes the width and its columns come back."""
+        app = app_for(seeded(), settings=SETTINGS, run_id=RACE)
+
+        async def hide(pilot: Pilot[None]) -> None:
+            await loaded(lambda s: "live" in s)(pilot)  # type: ignore[misc]
+            await pilot.press("b")
+            await pilot.pause()
+
+        assert snap_compare(app, terminal_size=(80, 24), run_before=hide)
+
+    def test_help_at_80x24(self, snap_compare: SnapCompare) -> None:
+        """The help fits, shows its legend first and scrolls."""
+        app = app_for(seeded(), settings=SETTINGS, run_id=RACE)
+
+        async def help(pilot: Pilot[None]) -> None:
+            await loaded(lambda s: "live" in s)(pilot)  # type: ignore[misc]
+            await pilot.press("question_mark")
+            await pilot.pause()
+
+        assert snap_compare(app, terminal_size=(80, 24), run_before=help)

@@ -33,10 +33,14 @@ class HelpScreen(ModalScreen[None]):
         for key, what in help_rows():
             table.add_row(Text(key), Text(what))
         with VerticalScroll(id="help-box"):
-            yield Static(Text("arena-tui · keys", style="bold"), id="help-title")
-            yield Static(table)
+            title = Text("arena-tui · keys", style="bold")
+            title.append("   Esc closes · ↓ / PgDn scroll", style="dim")
+            yield Static(title, id="help-title")
             yield Static(Text(LEGEND), id="help-legend")
-            yield Static(Text("Esc closes", style="dim"))
+            yield Static(table)
+
+    def on_mount(self) -> None:
+        self.query_one("#help-box").focus()  # so Down / PgDn scroll it
 
     async def action_dismiss(self, result: None = None) -> None:
         self.dismiss(result)

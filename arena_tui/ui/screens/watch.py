@@ -21,11 +21,13 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.reactive import var
 from textual.screen import Screen
+from textual.widgets import Footer
 
 from arena_tui.broker.clock import Clock
 from arena_tui.broker.models import Envelope, RunInfo, RunStatus, Seq
@@ -56,6 +58,9 @@ from arena_tui.ui.widgets.world_panel import WorldPanel
 
 if TYPE_CHECKING:
     from arena_tui.ui.screens.charts import ChartsScreen
+
+NARROW = 120
+"""Below this many columns the sidebar narrows (``-narrow``); ``b`` hides it at any width."""
 
 
 class WatchScreen(Screen[None]):
@@ -99,7 +104,12 @@ class WatchScreen(Screen[None]):
                 self.kinds.border_title = "kinds · retained run"
                 yield self.kinds
             yield self.panel
-        yield StatusBar(clock=self.clock, id="status")
+        with Vertical(id="bottom"):
+            yield StatusBar(clock=self.clock, id="status")
+            yield Footer(compact=True)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.set_class(event.size.width < NARROW, "-narrow")
 
     def on_mount(self) -> None:
         run_id, seq = self._initial
@@ -316,6 +326,14 @@ class WatchScreen(Screen[None]):
 
     def action_focus_log(self) -> None:
         self.log_pane.focus()
+
+    def action_toggle_sidebar(self) -> None:
+        self.toggle_class("-no-sidebar")
+        if self.has_class("-no-sidebar") and self.sidebar.has_focus:
+            self.log_pane.focus()
+
+    def action_toggle_footer(self) -> None:
+        self.toggle_class("-no-footer")
 
     def action_refresh_runs(self) -> None:
         self.refresh_runs()

@@ -32,6 +32,10 @@ HEADER = f"{'seq':>{SEQ_W}} {'time':<{TIME_W}} {'t':>{TURN_W}} {'agent':<{AGENT_
 )
 FIXED_W = SEQ_W + TIME_W + TURN_W + AGENT_W + KIND_W + 5
 HEADER_NO_TIME = f"{'seq':>{SEQ_W}} {'t':>{TURN_W}} {'agent':<{AGENT_W}} {'kind':<{KIND_W}} summary"
+HEADER_NARROW = f"{'seq':>{SEQ_W}} {'kind':<{KIND_W}} summary"
+NARROW_BELOW = 60
+"""A log pane narrower than this drops the time, turn and agent columns (the detail pane
+still has them): seq, kind and the summary's first words stay on every row."""
 KIND_CLASSES = {kind: f"log-pane--kind-{kind}" for kind in KNOWN_KINDS}
 UNKNOWN_KIND_CLASS = "log-pane--kind-unknown"
 COMPONENT_CLASSES = {
@@ -88,13 +92,19 @@ class RowOptions:
     wrap: bool = False
     highlight: Callable[[Envelope, str], Sequence[tuple[int, int]] | None] | None = None
     """Spans to paint in the summary; ``[]`` when the event matches elsewhere; None: no hit."""
+    narrow: bool = False
+    """Only seq, kind and summary (a pane narrower than ``NARROW_BELOW``)."""
 
     @property
     def fixed(self) -> int:
+        if self.narrow:
+            return SEQ_W + KIND_W + 2
         return FIXED_W if self.show_time else FIXED_W - TIME_W - 1
 
     @property
     def header(self) -> str:
+        if self.narrow:
+            return HEADER_NARROW
         return HEADER if self.show_time else HEADER_NO_TIME
 
 
@@ -194,8 +204,9 @@ def _event_segments(
         if envelope.source == "cold"
         else f"{envelope.seq:>{SEQ_W},} "
     )
-    dim = f"{ts:<{TIME_W}} " if options.show_time else ""
-    dim += f"{event.t:>{TURN_W}} " + set_cell_size(agent, AGENT_W) + " "
+    dim = f"{ts:<{TIME_W}} " if options.show_time and not options.narrow else ""
+    if not options.narrow:
+        dim += f"{event.t:>{TURN_W}} " + set_cell_size(agent, AGENT_W) + " "
     if spans is not None and not spans:  # a hit elsewhere in the event: the seq shows it
         segments = [Segment(seq, styles.hit), Segment(dim, styles.dim)]
     else:  # the dim columns as one segment: fewer segments for every later pass over the line

@@ -13,8 +13,10 @@ needs room next to the log (a chart, a second pane) is composed here.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
@@ -25,7 +27,7 @@ from arena_tui.model.match import FILTER_HELP, EventFilter, parse_filter
 from arena_tui.model.tally import Tally
 from arena_tui.ui.screens.prompt import Cleared, PromptScreen
 from arena_tui.ui.widgets.log.detail import DetailPane
-from arena_tui.ui.widgets.log.lines import HEADER, RowOptions
+from arena_tui.ui.widgets.log.lines import HEADER, NARROW_BELOW
 from arena_tui.ui.widgets.log.pane import LogPane
 from arena_tui.ui.widgets.log.replay import Replay
 
@@ -64,13 +66,19 @@ class LogPanel(Vertical):
         )
         self.app.push_screen(prompt, filtered)
 
+    def on_resize(self, event: events.Resize) -> None:
+        narrow = event.size.width < NARROW_BELOW
+        if narrow != self.pane.options.narrow:
+            self.pane.set_options(replace(self.pane.options, narrow=narrow))
+            self.columns.update(self.pane.options.header)
+
     def toggle_wrap(self) -> None:
         o = self.pane.options
-        self.pane.set_options(RowOptions(o.show_time, not o.wrap, o.highlight))
+        self.pane.set_options(replace(o, wrap=not o.wrap))
 
     def toggle_time(self) -> None:
         o = self.pane.options
-        self.pane.set_options(RowOptions(not o.show_time, o.wrap, o.highlight))
+        self.pane.set_options(replace(o, show_time=not o.show_time))
         self.columns.update(self.pane.options.header)
 
     def toggle_detail(self, run_started: datetime | None) -> None:
