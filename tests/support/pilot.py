@@ -28,7 +28,6 @@ from arena_tui.ui.app import ArenaApp, make_app
 from arena_tui.ui.screens.watch import WatchScreen
 from arena_tui.ui.widgets.log.detail import DetailPane
 from arena_tui.ui.widgets.log.pane import LogPane
-from arena_tui.ui.widgets.status_bar import StatusBar
 from tests.support.events import T0, turn_loop
 
 NOW = T0 + timedelta(minutes=2)
@@ -87,7 +86,9 @@ def pane(app: ArenaApp) -> LogPane:
 
 
 def status_text(app: ArenaApp) -> str:
-    return watch(app).query_one(StatusBar).render().plain
+    """The status bar's text ("" until it is mounted)."""
+    bar = watch(app).status_bar
+    return bar.render().plain if bar.is_mounted else ""
 
 
 def line_text(app: ArenaApp, y: int) -> str:

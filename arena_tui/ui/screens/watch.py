@@ -88,6 +88,7 @@ class WatchScreen(Screen[None]):
         self.panel = LogPanel(clock=clock, changed=self.show_status, id="main")
         self.log_pane = self.panel.pane
         self.sidebar = RunsSidebar(clock=clock, id="runs")
+        self.status_bar = StatusBar(clock=clock, id="status")
         self.kinds = KindsPanel(broker, self.log_pane.idle, id="kinds")
         self.run_search = RunSearch(self, self.log_pane, broker, self.show_status)
         self.feed = RunFeed(self)
@@ -105,7 +106,7 @@ class WatchScreen(Screen[None]):
                 yield self.kinds
             yield self.panel
         with Vertical(id="bottom"):
-            yield StatusBar(clock=self.clock, id="status")
+            yield self.status_bar
             yield Footer(compact=True)
 
     def on_resize(self, event: events.Resize) -> None:
@@ -132,13 +133,13 @@ class WatchScreen(Screen[None]):
 
     def watch_connection(self, connection: Connection) -> None:
         self.query_one(ArenaHeader).connection = connection
-        self.query_one(StatusBar).connection = connection
+        self.status_bar.connection = connection
 
     def open_run(self, run_id: str, seq: Seq | None = None) -> None:
         """Show ``run_id`` (following it, or paused at ``seq``); replaces the tail and reads."""
         self.feed.reset()
         self.connection = Connection()
-        self.query_one(StatusBar).rate = self.feed.rate
+        self.status_bar.rate = self.feed.rate
         self.log_pane.open(run_id, seq)
         self.run_search.reset()
         self.panel.replay.stop()
@@ -187,13 +188,13 @@ class WatchScreen(Screen[None]):
         self.kinds.add(batch)
         if self.charts is not None and self.charts.run_id == self.run_id:
             self.charts.add_live(batch)
-        status = self.query_one(StatusBar)
+        status = self.status_bar
         status.rate = rate
         status.view = self.log_pane.view  # now, not a message later: the bar never trails
 
     def on_log_pane_view_changed(self, message: LogPane.ViewChanged) -> None:
         view = message.view
-        self.query_one(StatusBar).view = view
+        self.status_bar.view = view
         self.run_search.take_pending()
         self.show_status()
         self.query_one(WorldPanel).world = view.world
@@ -220,7 +221,7 @@ class WatchScreen(Screen[None]):
             extras.append(f"filter: {flt.describe()} · {self.kinds.tally.hidden(flt):,} hidden")
         if (search := self.run_search.status()) is not None:
             extras.append(search)
-        status = self.query_one(StatusBar)
+        status = self.status_bar
         if tuple(extras) != status.extras:
             status.extras = tuple(extras)
         if (replay := self.panel.replay.label) != status.replay:
