@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import shlex
@@ -120,6 +121,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"soak-{int(seconds // 60)}min" if seconds >= 60 else f"soak-{int(seconds)}s"
     )
     path = report.write(outcome, args.out, name)
+    (work / "report.json").write_text(json.dumps(outcome, default=str) + "\n")  # beside its data
     print(summary(outcome, path))
     if args.keep or not outcome["passed"]:
         print(f"work directory kept: {work}")
