@@ -91,6 +91,8 @@ class App:
         """``q``; an app still running 15 s later is a failure (its screen is kept)."""
         pid = self.pid
         before = self.screen()
+        self.keys("Escape")  # a prompt or the palette left open would take the q as text
+        time.sleep(0.3)
         self.keys("q")
         pressed = time.monotonic()
         while pid is not None and _alive(pid) and time.monotonic() < pressed + 15:
@@ -140,14 +142,20 @@ class App:
         assert run_id is not None
         self.launch(run_id)
 
-    def palette(self, command: str) -> None:
-        """Run a command from the palette (ctrl+p): works wherever the focus is."""
+    def palette(self, command: str) -> bool:
+        """Run a command from the palette (ctrl+p): works wherever the focus is. The text is
+        typed only once the palette is on screen (typed into the log, "Focus log" would
+        open the go-to prompt with its g)."""
         self.keys("C-p")
-        time.sleep(0.4)
+        opened = self.wait_screen(lambda s: "Search for commands" in s, 8)
+        if "Search for commands" not in opened:
+            self.keys("Escape")
+            return False
         self.tmux.send_literal(self.session, command)
-        time.sleep(0.4)
+        self.wait_screen(lambda s: command in s, 3)
         self.keys("Enter")
         time.sleep(0.3)
+        return True
 
     def keys(self, *keys: str) -> None:
         self.tmux.send_keys(self.session, *keys)
