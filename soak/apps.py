@@ -306,6 +306,8 @@ class Tmux:
             f"SOAK_PROBE_DIR={self.env['SOAK_PROBE_DIR']}",
             command,
         )
+        # a pane whose app exits on its own stays, with the app's last words on screen
+        self.run("set-option", "-t", name, "remain-on-exit", "on")
 
     def pane_pid(self, name: str) -> int:
         return int(self.run("display-message", "-p", "-t", name, "#{pane_pid}").strip())

@@ -139,7 +139,15 @@ class Soak:
                 self.book.refresh()
                 for app in self.apps:
                     try:
-                        if "auth failed" in app.screen():
+                        pid = app.pid
+                        if pid is not None and not procs.alive(pid):
+                            screen = app.screen()
+                            self.problems.append(
+                                f"app {app.role} pid {pid} exited on its own; its screen: "
+                                + " | ".join(line.strip() for line in screen.splitlines()[-12:])
+                            )
+                            app.restart("exited on its own")
+                        elif "auth failed" in app.screen():
                             app.restart("auth failed on screen")
                             self.note("app_restart", role=app.role, why="auth failed")
                         else:
