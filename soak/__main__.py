@@ -96,6 +96,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             {**w, "start": round(w["start"] - t0, 2), "end": round(w["end"] - t0, 2)}
             for w in soak.wipes
         ],
+        "wipes_monotonic": soak.wipes,
+        "t0_monotonic": t0,
         "check": check.as_dict(),
         "end": end,
         "leaks": report.leak_checks(soak.samples, 15 if plan.short else 60),

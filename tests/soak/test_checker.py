@@ -226,3 +226,36 @@ def test_a_chain_that_died_fails(history: History) -> None:
     ids = [history.publish("r", [s])[0] for s in (1, 2)]
     history.chain("c0", "r", [ev(1, ids[0]), ev(2, ids[1])], end="exit 1")
     assert any("ended: exit 1" in f for f in history.check()["failures"])
+
+
+def test_a_tail_started_past_the_end_of_a_wiped_and_regrown_run_may_say_finished_there(
+    history: History,
+) -> None:
+    for s in range(1, 9):
+        history.publish("r", [s])
+    history.wipe("r")
+    for s in (1, 2, 3):
+        history.publish("r", [s])
+    history.t += 2
+    history.chain("c0", "r", [finished(3)], from_seq=6)  # picked before the wipe: seq 6
+    result = history.check()
+    assert result["failures"] == []
+    assert result["restarted_past_a_wiped_end"] == 1
+
+
+def test_finished_below_the_start_fails_when_a_higher_seq_was_acked(history: History) -> None:
+    for s in range(1, 9):
+        history.publish("r", [s])
+    history.wipe("r")
+    for s in range(1, 6):
+        history.publish("r", [s])
+    history.t += 2
+    history.chain("c0", "r", [finished(3)], from_seq=6)
+    assert any("but seq 4 was acked" in f for f in history.check()["failures"])
+
+
+def test_finished_below_the_start_of_a_run_never_wiped_fails(history: History) -> None:
+    for s in range(1, 9):
+        history.publish("r", [s])
+    history.chain("c0", "r", [finished(3)], from_seq=6)
+    assert any("finished at 3, chain at 5" in f for f in history.check()["failures"])
