@@ -69,7 +69,7 @@ def test_serve_in_a_real_browser(redis_server: RedisServer, tmp_path: Path) -> N
             charts_shot = tmp_path / "arena-tui-charts-in-chromium.png"
             assert tab.screenshot(charts_shot) > 5
             tab.press("Escape")
-            tab.wait_for(lambda s: f"PAUSED · seq 5 / {last:,}" in s)
+            tab.wait_for(lambda s: f"finished at seq {last:,} · seq 5 / {last:,}" in s)
 
             shot = tmp_path / "arena-tui-in-chromium.png"
             colours = tab.screenshot(shot)
