@@ -33,6 +33,7 @@ PROBE_DIR = Path(__file__).resolve().parent / "probe"
 SIZES = {"follow": (120, 40), "scrollback": (80, 24), "replay": (160, 48)}
 STATUS = re.compile(r"seq ([\d,]+) / ([\d,]+)")
 HEADER_RUN = re.compile(r"── \S+ ([0-9a-f]{8})… ──")
+STATUS_WORDS = ("FOLLOWING", "PAUSED", "not available", "connecting", "auth failed")
 BAD_STATES = ("reconnecting", "auth failed", "not available")
 """States no app may be in at the end (\"not available\": its run is not shown)."""
 
@@ -224,6 +225,11 @@ class App:
         An app left on a run that no longer exists (wiped) first opens another one from the
         sidebar, as a person would, so that there is something to compare with Redis. A
         replay is paused (space) only while it plays (space would start one otherwise)."""
+        for _ in range(3):  # a screen over the log (charts, help, a prompt) hides the header
+            if HEADER_RUN.search(self.screen()):
+                break
+            self.keys("Escape")
+            time.sleep(0.5)
         for attempt in range(6):
             shown = self.shown_run()
             if shown is not None and self.cluster.exists(shown):
@@ -257,8 +263,13 @@ class App:
 
     @staticmethod
     def status_line(screen: str) -> str:
-        lines = screen.rstrip("\n").splitlines()
-        return lines[-1].strip() if lines else ""
+        """The status bar: the lowest line that says a state and a position (a footer of key
+        hints may sit below it)."""
+        lines = [line.strip() for line in screen.rstrip("\n").splitlines()]
+        for line in reversed(lines[-4:]):
+            if STATUS.search(line) or any(word in line for word in STATUS_WORDS):
+                return line
+        return lines[-1] if lines else ""
 
 
 def _alive(pid: int) -> bool:

@@ -14,9 +14,13 @@ TASK_SLACK = 5
 THREAD_SLACK = 2
 
 
-def leak_checks(samples: list[dict[str, Any]], warmup_s: float) -> dict[str, Any]:
+def leak_checks(
+    samples: list[dict[str, Any]], warmup_s: float, *, judge: bool = True
+) -> dict[str, Any]:
     """Per app process (pid): its first sample at least ``warmup_s`` into its life against its
-    last sample. Lives shorter than two warm-ups are listed but not judged."""
+    last sample. Lives shorter than two warm-ups are listed but not judged; nothing is judged
+    without ``judge`` (the short mode: its lives of a minute or two are too short to tell a
+    leak from a screen opened late, e.g. the charts)."""
     lives: dict[tuple[str, int], list[tuple[float, dict[str, Any]]]] = defaultdict(list)
     for sample in samples:
         for role, app in sample["apps"].items():
@@ -29,7 +33,7 @@ def leak_checks(samples: list[dict[str, Any]], warmup_s: float) -> dict[str, Any
         warm = next((p for t, p in points if t >= start + warmup_s), None)
         end_t, end = points[-1]
         life: dict[str, Any] = {"role": role, "pid": pid, "seconds": round(end_t - start, 1)}
-        if warm is None or end_t - start < 2 * warmup_s:
+        if warm is None or end_t - start < 2 * warmup_s or not judge:
             life["judged"] = False
             results.append(life)
             continue

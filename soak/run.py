@@ -387,7 +387,7 @@ class Soak:
         states = {}
         for app in self.apps:
             screen = app.screen()
-            status = screen.rstrip("\n").splitlines()[-1] if screen.strip() else ""
+            status = app.status_line(screen)
             states[app.role] = status.strip()
         return {"apps": states}
 
