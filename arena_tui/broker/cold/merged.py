@@ -6,7 +6,8 @@ export, ``tail``) without knowing about files:
 
 * ``list_runs`` merges the broker's runs with the logs' (``listing``): one row per run.
 * ``read_range``, ``stream`` and ``stream_batches`` of a run only a log holds read it by pages
-  (a closed, complete stream: ``available_from`` 1, never open, no tail, no overflow).
+  (a closed, complete stream: ``available_from`` 1, never open, no tail, no overflow). This
+  module decides which source answers; ``reads`` builds the answer.
 * For a run Redis trimmed whose log is readable and aligns exactly (``stitch``), reads below
   the first retained seq come from the log, marked ``source="cold"``, and the run reads from
   seq 1 with no overflow. Any other alignment leaves the broker's answer as it is; ``prefix``
@@ -21,9 +22,8 @@ import asyncio
 import math
 import time
 from collections.abc import AsyncIterator, Sequence
-from dataclasses import replace
 
-from arena_tui.broker.cold import listing
+from arena_tui.broker.cold import listing, reads
 from arena_tui.broker.cold.index import ColdFile, ColdRun
 from arena_tui.broker.cold.reader import ColdReader
 from arena_tui.broker.cold.stitch import BLOCK, Alignment, State, exact_offset, find_block
@@ -32,7 +32,6 @@ from arena_tui.broker.errors import RunNotFoundError
 from arena_tui.broker.models import Envelope, Event, ReadResult, RunInfo, RunMeta, Seq
 from arena_tui.broker.protocol import DEFAULT_STALE_AFTER, Direction, EventBroker
 
-PAGE = 1000
 REFRESH_S = 2.0
 """How long a look at the logs root stays fresh for reads (a listing always looks again)."""
 
@@ -142,70 +141,14 @@ class ColdAwareBroker:
             found = await self._cold(run_id)
             if found is None:
                 raise
-            return await self._cold_range(run_id, found, from_seq, count, direction)
+            return await reads.cold_range(self.store, run_id, found, from_seq, count, direction)
         if result.available_from <= 1:
             return result
         alignment = await self.alignment(run_id, result.available_from)
         if alignment is None or alignment.state != "exact":
             return result
         reader = self._reader_for(alignment)
-        return await self._stitched_range(result, reader, from_seq, count, direction)
-
-    async def _cold_range(
-        self,
-        run_id: str,
-        found: tuple[ColdFile, ColdRun],
-        from_seq: Seq,
-        count: int,
-        direction: Direction,
-    ) -> ReadResult:
-        file, run = found
-        reader = self.store.reader(file, run)
-        if direction == "forward":
-            requested = max(from_seq, 1)
-            envelopes = await self.store.read(reader, requested, count)
-        else:
-            requested = min(from_seq, run.count) if from_seq > 0 else run.count
-            start = max(1, requested - count + 1)
-            envelopes = await self.store.read(reader, start, requested - start + 1)
-        return ReadResult(
-            run_id=run_id,
-            requested=requested,
-            envelopes=tuple(envelopes),
-            available_from=1 if run.count else 0,
-            last_seq=run.count,
-            is_open=False,
-        )
-
-    async def _stitched_range(
-        self,
-        result: ReadResult,
-        reader: ColdReader,
-        from_seq: Seq,
-        count: int,
-        direction: Direction,
-    ) -> ReadResult:
-        first = result.available_from
-        if direction == "forward":
-            requested = max(from_seq, 1)
-            if requested >= first:
-                return replace(result, available_from=1)
-            prefix = await self.store.read(reader, requested, min(count, first - requested))
-            envelopes = (*prefix, *result.envelopes)[:count]
-        else:
-            top = result.requested if result.requested > 0 else result.last_seq
-            requested = top
-            broker_part = result.envelopes
-            need = count - len(broker_part)
-            low = broker_part[0].seq if broker_part else top + 1
-            cold: Sequence[Envelope] = ()
-            if need > 0 and (low <= first or not broker_part):
-                end = min(first - 1, top)
-                start = max(1, end - need + 1)
-                if end >= start:
-                    cold = await self.store.read(reader, start, end - start + 1)
-            envelopes = (*cold, *broker_part)
-        return replace(result, requested=requested, envelopes=tuple(envelopes), available_from=1)
+        return await reads.stitched_range(self.store, result, reader, from_seq, count, direction)
 
     def stream(self, run_id: str, from_seq: Seq = 0) -> AsyncIterator[Envelope]:
         return self._stream(run_id, from_seq)
@@ -231,7 +174,7 @@ class ColdAwareBroker:
             if found is None:
                 raise
             reader = self.store.reader(*found)
-            async for page in self._pages(reader, wanted, found[1].count, max_batch):
+            async for page in reads.pages(self.store, reader, wanted, found[1].count, max_batch):
                 yield page
             return
         if probe.available_from > 1 and wanted < probe.available_from:
@@ -239,7 +182,7 @@ class ColdAwareBroker:
             if alignment is not None and alignment.state == "exact":
                 reader = self._reader_for(alignment)
                 end = probe.available_from - 1
-                async for page in self._pages(reader, wanted, end, max_batch):
+                async for page in reads.pages(self.store, reader, wanted, end, max_batch):
                     yield page
                 wanted = probe.available_from
         inner = self.inner.stream_batches(run_id, wanted, max_batch=max_batch)
@@ -250,17 +193,6 @@ class ColdAwareBroker:
             aclose = getattr(inner, "aclose", None)
             if aclose is not None:
                 await aclose()
-
-    async def _pages(
-        self, reader: ColdReader, start: Seq, end: Seq, size: int
-    ) -> AsyncIterator[list[Envelope]]:
-        seq = start
-        while seq <= end:
-            batch = await self.store.read(reader, seq, min(size, PAGE, end - seq + 1))
-            if not batch:
-                return
-            yield batch
-            seq = batch[-1].seq + 1
 
     # -- stitching --------------------------------------------------------------------------
 
@@ -314,5 +246,5 @@ class ColdAwareBroker:
     async def disk_rows(self, alignment: Alignment) -> AsyncIterator[list[Envelope]]:
         """The log's rows before a shifted alignment's block, in pages (cold seqs)."""
         reader = self._reader_for(alignment)
-        async for batch in self._pages(reader, 1, alignment.disk_rows, PAGE):
+        async for batch in reads.pages(self.store, reader, 1, alignment.disk_rows, reads.PAGE):
             yield batch
