@@ -12,15 +12,13 @@ from __future__ import annotations
 
 import secrets
 import socket
-import subprocess
 import time
-from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 import redis
 
-from tests.support.redis_server import _die_with_parent, find_server_binary
+from tests.support.redis_server import RedisServer
 
 SLOTS = 16_384
 
@@ -52,98 +50,84 @@ def cluster_port() -> int:
             return port
 
 
-class Node:
-    def __init__(self, directory: Path, password: str) -> None:
-        self.port = cluster_port()
-        self.dir = directory / str(self.port)
-        self.dir.mkdir()
-        self.password = password
-        args = [
-                find_server_binary(),
-                "--port", str(self.port),
-                "--bind", "127.0.0.1",
-                "--cluster-enabled", "yes",
-                "--cluster-config-file", "nodes.conf",
-                "--cluster-node-timeout", "1000",
-                "--requirepass", password,
-                "--masterauth", password,
-                "--dir", str(self.dir),
-                "--save", "",
-                "--appendonly", "no",
-                "--logfile", str(self.dir / "redis.log"),
-        ]  # fmt: skip
-        self.proc = subprocess.Popen(
-            args,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            preexec_fn=_die_with_parent,
-        )
-        self.client = redis.Redis(port=self.port, password=password, socket_timeout=5)
-
-    def wait_up(self) -> None:
-        deadline = time.monotonic() + WAIT_S
-        while True:
-            try:
-                self.client.ping()
-                return
-            except redis.ConnectionError:
-                if self.proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"cluster node did not start; see {self.dir}") from None
-                time.sleep(0.05)
-
-    @property
-    def node_id(self) -> str:
-        return str(command(self.client, "CLUSTER", "MYID").decode())
-
-    def stop(self) -> None:
-        self.client.close()
-        self.proc.kill()
-        self.proc.wait()
+def node(password: str) -> RedisServer:
+    """One cluster-mode ``RedisServer`` (its own temp dir and ``nodes.conf``); not started."""
+    return RedisServer(
+        password=password,
+        port=cluster_port(),
+        extra_args=[
+            "--cluster-enabled", "yes",
+            "--cluster-config-file", "nodes.conf",
+            "--cluster-node-timeout", "1000",
+            "--masterauth", password,
+        ],
+    )  # fmt: skip
 
 
 class LocalCluster:
-    def __init__(self, directory: Path, primaries: int = 3) -> None:
-        self.dir = directory
+    """``primaries`` cluster nodes sharing the slots, and ``replicas`` replicas of primary 0."""
+
+    def __init__(self, primaries: int = 3, replicas: int = 0) -> None:
         self.password = secrets.token_hex(12)
-        self.primaries: list[Node] = []
-        self.replicas: list[Node] = []
-        self._count = primaries
+        self.primaries = [node(self.password) for _ in range(primaries)]
+        self.replicas = [node(self.password) for _ in range(replicas)]
+        self._clients: dict[int, redis.Redis] = {}
 
     def url(self, node: int = 0) -> str:
-        return f"redis://:{self.password}@127.0.0.1:{self.primaries[node].port}/0"
+        return self.primaries[node].url
+
+    def client(self, server: RedisServer | int) -> redis.Redis:
+        """A kept client of one node (a primary by index, or any node)."""
+        if isinstance(server, int):
+            server = self.primaries[server]
+        if server.port not in self._clients:
+            self._clients[server.port] = server.client()
+        return self._clients[server.port]
+
+    def node_id(self, server: RedisServer) -> str:
+        return str(command(self.client(server), "CLUSTER", "MYID").decode())
 
     def start(self) -> None:
-        self.primaries = [Node(self.dir, self.password) for _ in range(self._count)]
-        for node in self.primaries:
-            node.wait_up()
-        share = SLOTS // self._count
-        for i, node in enumerate(self.primaries):
-            last = SLOTS - 1 if i == self._count - 1 else (i + 1) * share - 1
-            command(node.client, "CLUSTER", "ADDSLOTSRANGE", i * share, last)
-        for node in self.primaries[1:]:
-            command(self.primaries[0].client, "CLUSTER", "MEET", "127.0.0.1", node.port)
+        for server in self.primaries + self.replicas:
+            server.start()
+        share = SLOTS // len(self.primaries)
+        for i in range(len(self.primaries)):
+            last = SLOTS - 1 if i == len(self.primaries) - 1 else (i + 1) * share - 1
+            command(self.client(i), "CLUSTER", "ADDSLOTSRANGE", i * share, last)
+        for server in self.primaries[1:] + self.replicas:
+            command(self.client(0), "CLUSTER", "MEET", "127.0.0.1", server.port)
         self.wait_ok()
+        if self.replicas:
+            primary = self.node_id(self.primaries[0])
+            for replica in self.replicas:
+                command(self.client(replica), "CLUSTER", "REPLICATE", primary)
+            self.wait_ok()
 
     def wait_ok(self) -> None:
+        """Until every node says ``cluster_state:ok``, knows every node and sees each replica
+        in sync with its primary."""
         deadline = time.monotonic() + WAIT_S
         nodes = self.primaries + self.replicas
         while True:
-            infos = [command(node.client, "CLUSTER", "INFO").decode() for node in nodes]
-            if all("cluster_state:ok" in info for info in infos) and all(
-                f"cluster_known_nodes:{len(nodes)}" in info for info in infos
+            infos = [command(self.client(n), "CLUSTER", "INFO").decode() for n in nodes]
+            replication = [command(self.client(r), "INFO", "replication") for r in self.replicas]
+            synced = all(b"master_link_status:up" in info for info in replication)
+            if synced and all(
+                "cluster_state:ok" in info and f"cluster_known_nodes:{len(nodes)}" in info
+                for info in infos
             ):
                 return
             if time.monotonic() > deadline:
                 raise RuntimeError(f"the cluster did not settle: {infos}")
-            time.sleep(0.1)
+            time.sleep(0.05)
 
     def slot(self, key: bytes | str) -> int:
-        return int(command(self.primaries[0].client, "CLUSTER", "KEYSLOT", key))
+        return int(command(self.client(0), "CLUSTER", "KEYSLOT", key))
 
     def owner(self, key: bytes | str) -> int:
         """The index of the primary that serves ``key``'s slot."""
         slot = self.slot(key)
-        for start, end, primary, *_ in command(self.primaries[0].client, "CLUSTER", "SLOTS"):
+        for start, end, primary, *_ in command(self.client(0), "CLUSTER", "SLOTS"):
             if start <= slot <= end:
                 port = primary[1]
                 return next(i for i, n in enumerate(self.primaries) if n.port == port)
@@ -151,21 +135,25 @@ class LocalCluster:
 
     def migrate(self, key: bytes | str, to: int) -> None:
         """Move ``key``'s slot (and the key) from its primary to primary ``to``."""
-        slot, source = self.slot(key), self.primaries[self.owner(key)]
-        target = self.primaries[to]
-        command(target.client, "CLUSTER", "SETSLOT", slot, "IMPORTING", source.node_id)
-        command(source.client, "CLUSTER", "SETSLOT", slot, "MIGRATING", target.node_id)
-        while keys := command(source.client, "CLUSTER", "GETKEYSINSLOT", slot, 100):
-            command(source.client,
-                "MIGRATE", "127.0.0.1", target.port, "", 0, 5000, "AUTH", self.password,
-                "KEYS", *keys,
+        slot, source = self.slot(key), self.owner(key)
+        source_id = self.node_id(self.primaries[source])
+        target_id = self.node_id(self.primaries[to])
+        command(self.client(to), "CLUSTER", "SETSLOT", slot, "IMPORTING", source_id)
+        command(self.client(source), "CLUSTER", "SETSLOT", slot, "MIGRATING", target_id)
+        while keys := command(self.client(source), "CLUSTER", "GETKEYSINSLOT", slot, 100):
+            command(self.client(source),
+                "MIGRATE", "127.0.0.1", self.primaries[to].port, "", 0, 5000,
+                "AUTH", self.password, "KEYS", *keys,
             )  # fmt: skip
-        for node in self.primaries:
-            command(node.client, "CLUSTER", "SETSLOT", slot, "NODE", target.node_id)
+        for i in range(len(self.primaries)):
+            command(self.client(i), "CLUSTER", "SETSLOT", slot, "NODE", target_id)
 
     def stop(self) -> None:
-        for node in self.primaries + self.replicas:
-            node.stop()
+        for client in self._clients.values():
+            client.close()
+        self._clients.clear()
+        for server in self.primaries + self.replicas:
+            server.close()
 
     def __enter__(self) -> LocalCluster:
         try:

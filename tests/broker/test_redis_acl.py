@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import secrets
 import subprocess
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 
 import pytest
 
@@ -51,11 +51,41 @@ class AclUser:
             raw.execute_command("ACL", "DELUSER", self.name)
 
 
+MakeUser = Callable[[str], AclUser]
+AsUser = Callable[[AclUser], RedisStreamsBroker]
+
+
 @pytest.fixture
-def viewer(redis_server: RedisServer, key_prefix: str) -> Iterator[AclUser]:
-    user = AclUser(redis_server, key_prefix, VIEWER_RULES)
-    yield user
-    user.drop()
+def acl_user(redis_server: RedisServer, key_prefix: str) -> Iterator[MakeUser]:
+    """Makes users with the given rules on the suite's server; all dropped at teardown."""
+    made: list[AclUser] = []
+
+    def make(rules: str) -> AclUser:
+        made.append(AclUser(redis_server, key_prefix, rules))
+        return made[-1]
+
+    yield make
+    for user in made:
+        user.drop()
+
+
+@pytest.fixture
+def viewer(acl_user: MakeUser) -> AclUser:
+    return acl_user(VIEWER_RULES)
+
+
+@pytest.fixture
+async def as_user(key_prefix: str) -> AsyncIterator[AsUser]:
+    """Makes a broker logged in as a user, under the test's prefix; all closed at teardown."""
+    made: list[RedisStreamsBroker] = []
+
+    def make(user: AclUser) -> RedisStreamsBroker:
+        made.append(RedisStreamsBroker(user.url, key_prefix=key_prefix))
+        return made[-1]
+
+    yield make
+    for broker in made:
+        await broker.aclose()
 
 
 def event(run_id: str, i: int) -> Event:
@@ -67,53 +97,43 @@ def cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
 
 
 async def test_a_viewer_user_lists_reads_and_tails(
-    redis_server: RedisServer, key_prefix: str, viewer: AclUser
+    redis_broker: RedisStreamsBroker, viewer: AclUser, as_user: AsUser
 ) -> None:
-    writer = RedisStreamsBroker(redis_server.url, key_prefix=key_prefix)
-    reader = RedisStreamsBroker(viewer.url, key_prefix=key_prefix)
-    try:
-        await writer.open_run("r1")
-        await writer.publish_many("r1", [event("r1", i) for i in range(5)])
+    writer, reader = redis_broker, as_user(viewer)
+    await writer.open_run("r1")
+    await writer.publish_many("r1", [event("r1", i) for i in range(5)])
 
-        (info,) = await reader.list_runs()
-        assert (info.run_id, info.last_seq, info.status) == ("r1", 5, RunStatus.OPEN)
-        assert await reader.live_runs() == ["r1"]
-        assert [e.seq for e in (await reader.read_range("r1", 2, count=2)).envelopes] == [2, 3]
+    (info,) = await reader.list_runs()
+    assert (info.run_id, info.last_seq, info.status) == ("r1", 5, RunStatus.OPEN)
+    assert await reader.live_runs() == ["r1"]
+    assert [e.seq for e in (await reader.read_range("r1", 2, count=2)).envelopes] == [2, 3]
 
-        async def tail() -> list[int]:
-            return [envelope.seq async for envelope in reader.stream("r1")]
+    async def tail() -> list[int]:
+        return [envelope.seq async for envelope in reader.stream("r1")]
 
-        task = asyncio.create_task(tail())
-        await writer.publish_many("r1", [event("r1", i) for i in range(5, 8)])
-        await writer.close_run("r1")
-        assert await asyncio.wait_for(task, 10) == list(range(1, 9))
-        (info,) = await reader.list_runs(stale_after=0.001)  # no grace for recent events
-        assert info.status is RunStatus.FINISHED
-    finally:
-        await writer.aclose()
-        await reader.aclose()
+    task = asyncio.create_task(tail())
+    await writer.publish_many("r1", [event("r1", i) for i in range(5, 8)])
+    await writer.close_run("r1")
+    assert await asyncio.wait_for(task, 10) == list(range(1, 9))
+    (info,) = await reader.list_runs(stale_after=0.001)  # no grace for recent events
+    assert info.status is RunStatus.FINISHED
 
 
 async def test_the_app_opens_a_run_and_follows_it_as_a_viewer(
-    redis_server: RedisServer, key_prefix: str, viewer: AclUser
+    redis_broker: RedisStreamsBroker, viewer: AclUser, as_user: AsUser
 ) -> None:
-    writer = RedisStreamsBroker(redis_server.url, key_prefix=key_prefix)
-    reader = RedisStreamsBroker(viewer.url, key_prefix=key_prefix)
-    try:
-        await writer.open_run("r1")
-        await writer.publish_many("r1", [event("r1", i) for i in range(5)])
-        app = live_app(reader, run_id="r1")
-        async with app.run_test(size=WIDE, notifications=True) as pilot:
-            await until(pilot, lambda: shown_seqs(app) == [1, 2, 3, 4, 5], what="the run")
-            await writer.publish_many("r1", [event("r1", i) for i in range(5, 8)])
-            await until(pilot, lambda: shown_seqs(app)[-1:] == [8], what="live events")
-            await writer.close_run("r1")
-            await until(pilot, lambda: "finished at seq 8" in status_text(app), what="finished")
-            assert shown_seqs(app) == list(range(1, 9))
-            assert not app._notifications  # no refusal, no error toast
-    finally:
-        await writer.aclose()
-        await reader.aclose()
+    writer = redis_broker
+    await writer.open_run("r1")
+    await writer.publish_many("r1", [event("r1", i) for i in range(5)])
+    app = live_app(as_user(viewer), run_id="r1")
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        await until(pilot, lambda: shown_seqs(app) == [1, 2, 3, 4, 5], what="the run")
+        await writer.publish_many("r1", [event("r1", i) for i in range(5, 8)])
+        await until(pilot, lambda: shown_seqs(app)[-1:] == [8], what="live events")
+        await writer.close_run("r1")
+        await until(pilot, lambda: "finished at seq 8" in status_text(app), what="finished")
+        assert shown_seqs(app) == list(range(1, 9))
+        assert not app._notifications  # no refusal, no error toast
 
 
 async def test_the_user_may_come_from_redis_username(
@@ -157,34 +177,22 @@ def test_produce_and_smoke_as_a_viewer_fail_with_one_line_naming_the_permission(
 
 
 async def test_a_producer_without_scripting_is_told_to_grant_it(
-    redis_server: RedisServer, key_prefix: str
+    acl_user: MakeUser, as_user: AsUser
 ) -> None:
-    user = AclUser(redis_server, key_prefix, "resetchannels -@all +@read +@write +@connection")
-    broker = RedisStreamsBroker(user.url, key_prefix=key_prefix)
-    try:
-        await broker.open_run("r1")
-        with pytest.raises(BrokerPermissionError) as refused:
-            await broker.publish("r1", event("r1", 0))
-    finally:
-        await broker.aclose()
-        user.drop()
+    broker = as_user(acl_user("resetchannels -@all +@read +@write +@connection"))
+    await broker.open_run("r1")
+    with pytest.raises(BrokerPermissionError) as refused:
+        await broker.publish("r1", event("r1", 0))
     assert refused.value.command == "EVALSHA"
     assert "EVALSHA needs the @scripting permission" in str(refused.value)
 
 
-async def test_the_readme_producer_line_publishes(
-    redis_server: RedisServer, key_prefix: str
-) -> None:
-    user = AclUser(redis_server, key_prefix, PRODUCER_RULES)
-    broker = RedisStreamsBroker(user.url, key_prefix=key_prefix)
-    try:
-        await broker.open_run("r1")
-        assert await broker.publish_many("r1", [event("r1", i) for i in range(3)]) == [1, 2, 3]
-        await broker.close_run("r1")
-        await broker.reap("r1")
-    finally:
-        await broker.aclose()
-        user.drop()
+async def test_the_readme_producer_line_publishes(acl_user: MakeUser, as_user: AsUser) -> None:
+    broker = as_user(acl_user(PRODUCER_RULES))
+    await broker.open_run("r1")
+    assert await broker.publish_many("r1", [event("r1", i) for i in range(3)]) == [1, 2, 3]
+    await broker.close_run("r1")
+    await broker.reap("r1")
 
 
 async def test_keys_outside_the_users_patterns_are_named(

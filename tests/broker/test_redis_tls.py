@@ -29,8 +29,8 @@ def certs(tmp_path_factory: pytest.TempPathFactory) -> Certs:
 
 
 @pytest.fixture(scope="module")
-def tls_server(certs: Certs, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TlsRedis]:
-    with TlsRedis(certs, tmp_path_factory.mktemp("tls-redis")) as server:
+def tls_server(certs: Certs) -> Iterator[TlsRedis]:
+    with TlsRedis(certs) as server:
         yield server
 
 
@@ -54,7 +54,7 @@ async def test_the_right_ca_reads_and_writes(
     tls_server: TlsRedis, certs: Certs, key_prefix: str
 ) -> None:
     host = "127.0.0.1"  # the certificate names it: the hostname check passes
-    url = tls_server.url(host, f"ssl_ca_certs={certs.ca}&ssl_cert_reqs=required")
+    url = tls_server.tls_url(host, f"ssl_ca_certs={certs.ca}&ssl_cert_reqs=required")
     broker = RedisStreamsBroker(url, key_prefix=key_prefix)
     try:
         await broker.open_run("r1")
@@ -75,7 +75,7 @@ async def _seqs(broker: RedisStreamsBroker, run_id: str) -> list[int]:
 
 
 async def test_verification_can_be_turned_off(tls_server: TlsRedis, certs: Certs) -> None:
-    broker = RedisStreamsBroker(tls_server.url(query="ssl_cert_reqs=none"), key_prefix="tls")
+    broker = RedisStreamsBroker(tls_server.tls_url(query="ssl_cert_reqs=none"), key_prefix="tls")
     try:
         assert await broker.list_runs() == []
     finally:
@@ -85,7 +85,7 @@ async def test_verification_can_be_turned_off(tls_server: TlsRedis, certs: Certs
 async def test_the_wrong_ca_says_the_certificate_was_not_accepted(
     tls_server: TlsRedis, certs: Certs
 ) -> None:
-    message, took = await refusal(tls_server.url(query=f"ssl_ca_certs={certs.other_ca}"))
+    message, took = await refusal(tls_server.tls_url(query=f"ssl_ca_certs={certs.other_ca}"))
     assert message.startswith(
         f"TLS: the certificate of rediss://127.0.0.1:{tls_server.port}/0 (password hidden) "
         "was not accepted (self-signed certificate in certificate chain; checked against "
@@ -107,7 +107,7 @@ async def test_a_plain_server_behind_rediss_is_named(redis_server: RedisServer) 
 
 
 async def test_a_tls_server_behind_plain_redis_is_named(tls_server: TlsRedis) -> None:
-    message, _ = await refusal(tls_server.url().replace("rediss://", "redis://"))
+    message, _ = await refusal(tls_server.tls_url().replace("rediss://", "redis://"))
     assert message.startswith(
         f"redis://127.0.0.1:{tls_server.port}/0 (password hidden) expects TLS and closed the "
         "plain connection: use rediss://"
@@ -115,7 +115,7 @@ async def test_a_tls_server_behind_plain_redis_is_named(tls_server: TlsRedis) ->
 
 
 async def test_a_tail_gets_the_same_message(tls_server: TlsRedis, certs: Certs) -> None:
-    broker = RedisStreamsBroker(tls_server.url(query=f"ssl_ca_certs={certs.other_ca}"))
+    broker = RedisStreamsBroker(tls_server.tls_url(query=f"ssl_ca_certs={certs.other_ca}"))
     try:
         with pytest.raises(BrokerUnavailableError, match=r"^TLS: the certificate of "):
             await _seqs(broker, "r1")
@@ -124,7 +124,7 @@ async def test_a_tail_gets_the_same_message(tls_server: TlsRedis, certs: Certs) 
 
 
 def test_the_cli_says_it_on_one_line(tls_server: TlsRedis, certs: Certs) -> None:
-    url = tls_server.url(query=f"ssl_ca_certs={certs.other_ca}")
+    url = tls_server.tls_url(query=f"ssl_ca_certs={certs.other_ca}")
     result = run_cli(
         "runs",
         env={"ARENA_BROKER_BACKEND": "redis", "REDIS_URL": url},

@@ -1,22 +1,16 @@
 """Certificates made on the spot, and a real ``redis-server`` serving TLS only, for the TLS tests.
 
 ``make_certs(dir)`` writes a CA, a second unrelated CA and a server certificate signed by the
-first (for ``localhost`` and ``127.0.0.1``), with the ``cryptography`` package. ``TlsRedis``
-starts ``redis-server --port 0 --tls-port P`` with them (Debian's build has TLS) and no client
-certificates required, and waits until a TLS ``PING`` answers.
+first (for ``localhost`` and ``127.0.0.1``), with the ``cryptography`` package. ``TlsRedis`` is
+the suite's ``RedisServer`` serving them on a TLS-only port (Debian's build has TLS).
 """
 
 from __future__ import annotations
 
 import datetime
 import ipaddress
-import secrets
-import ssl
-import subprocess
-import time
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
 
 import redis
 from cryptography import x509
@@ -24,7 +18,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from tests.support.redis_server import _die_with_parent, find_server_binary, free_port
+from tests.support.redis_server import RedisServer, free_port
 
 
 @dataclass(frozen=True)
@@ -97,77 +91,33 @@ def make_certs(directory: Path) -> Certs:
     return certs
 
 
-class TlsRedis:
-    """``redis-server`` listening for TLS only, on a free port, with a random password."""
+class TlsRedis(RedisServer):
+    """``RedisServer`` listening for TLS only (``--port 0 --tls-port P``), no client certificates
+    required; its readiness ``PING`` and ``client()`` speak TLS, checked against ``certs.ca``."""
 
-    def __init__(self, certs: Certs, directory: Path) -> None:
+    def __init__(self, certs: Certs) -> None:
         self.certs = certs
-        self.dir = directory
-        self.port = free_port()
-        self.password = secrets.token_hex(12)
-        self._proc: subprocess.Popen[bytes] | None = None
-
-    def url(self, host: str = "127.0.0.1", query: str = "") -> str:
-        tail = f"?{query}" if query else ""
-        return f"rediss://:{self.password}@{host}:{self.port}/0{tail}"
-
-    def start(self) -> None:
-        args = [
-            find_server_binary(),
-            "--port", "0",
-            "--tls-port", str(self.port),
-            "--bind", "127.0.0.1",
-            "--tls-cert-file", str(self.certs.server_cert),
-            "--tls-key-file", str(self.certs.server_key),
-            "--tls-ca-cert-file", str(self.certs.ca),
+        port = free_port()
+        tls = [
+            "--port", "0",  # after RedisServer's own --port: the plain port is off
+            "--tls-port", str(port),
+            "--tls-cert-file", str(certs.server_cert),
+            "--tls-key-file", str(certs.server_key),
+            "--tls-ca-cert-file", str(certs.ca),
             "--tls-auth-clients", "no",
-            "--requirepass", self.password,
-            "--dir", str(self.dir),
-            "--save", "",
-            "--logfile", str(self.dir / "redis.log"),
         ]  # fmt: skip
-        self._proc = subprocess.Popen(
-            args,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            preexec_fn=_die_with_parent,  # no server left behind by a killed test run
-        )
-        client = redis.Redis(
+        super().__init__(port=port, extra_args=tls)
+
+    def client(self) -> redis.Redis:
+        return redis.Redis(
+            host="127.0.0.1",
             port=self.port,
             password=self.password,
             ssl=True,
             ssl_ca_certs=str(self.certs.ca),
-            socket_timeout=2,
+            socket_timeout=5.0,
         )
-        deadline = time.monotonic() + 10
-        try:
-            while True:
-                if self._proc.poll() is not None:
-                    raise RuntimeError(f"redis-server exited; see {self.dir / 'redis.log'}")
-                try:
-                    if client.ping():
-                        return
-                except (redis.ConnectionError, ssl.SSLError, OSError):
-                    if time.monotonic() > deadline:
-                        raise
-                time.sleep(0.05)
-        finally:
-            client.close()
 
-    def stop(self) -> None:
-        if self._proc is not None:
-            self._proc.kill()
-            self._proc.wait()
-            self._proc = None
-
-    def __enter__(self) -> TlsRedis:
-        self.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
+    def tls_url(self, host: str = "127.0.0.1", query: str = "") -> str:
+        tail = f"?{query}" if query else ""
+        return f"rediss://:{self.password}@{host}:{self.port}/0{tail}"
