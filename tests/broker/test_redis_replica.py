@@ -9,63 +9,17 @@ and ``smoke`` against the replica fail with one line that names the replica.
 from __future__ import annotations
 
 import asyncio
-import subprocess
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-import redis
 
 from arena_tui.broker import BrokerError, Event, RunStatus
 from arena_tui.broker.redis import RedisStreamsBroker
 from tests.support.cli import run_cli
-from tests.support.redis_server import RedisServer, _die_with_parent, find_server_binary, free_port
+from tests.support.redis_server import RedisServer
 
 pytestmark = pytest.mark.redis
-
-
-class Replica:
-    """``redis-server --replicaof`` the given primary, read-only, with the primary's password."""
-
-    def __init__(self, primary: RedisServer, directory: Path) -> None:
-        self.port = free_port()
-        self.password = primary.password
-        args = [
-            find_server_binary(),
-            "--port", str(self.port),
-            "--bind", "127.0.0.1",
-            "--replicaof", "127.0.0.1", str(primary.port),
-            "--masterauth", primary.password,
-            "--requirepass", primary.password,
-            "--replica-read-only", "yes",
-            "--dir", str(directory),
-            "--save", "",
-            "--logfile", str(directory / "redis.log"),
-        ]  # fmt: skip
-        self.proc = subprocess.Popen(
-            args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, preexec_fn=_die_with_parent
-        )
-        self.client = redis.Redis(port=self.port, password=self.password, socket_timeout=5)
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                if self.client.info("replication").get("master_link_status") == "up":
-                    break
-            except redis.ConnectionError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"the replica did not sync; see {directory}")
-            time.sleep(0.05)
-
-    @property
-    def url(self) -> str:
-        return f"redis://:{self.password}@127.0.0.1:{self.port}/0"
-
-    def stop(self) -> None:
-        self.client.close()
-        self.proc.kill()
-        self.proc.wait()
 
 
 @pytest.fixture(scope="module")
@@ -75,32 +29,40 @@ def primary() -> Iterator[RedisServer]:
 
 
 @pytest.fixture(scope="module")
-def replica(primary: RedisServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Replica]:
-    running = Replica(primary, tmp_path_factory.mktemp("replica"))
-    yield running
-    running.stop()
+def replica(primary: RedisServer) -> Iterator[RedisServer]:
+    """A read-only ``--replicaof`` the primary, with its password, once in sync."""
+    replicaof = ["--replicaof", "127.0.0.1", str(primary.port), "--masterauth", primary.password]
+    extra = [*replicaof, "--replica-read-only", "yes"]
+    with RedisServer(password=primary.password, extra_args=extra) as server, server.client() as c:
+        deadline = time.monotonic() + 20
+        while c.info("replication").get("master_link_status") != "up":
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the replica did not sync; see {server.log_path}")
+            time.sleep(0.05)
+        yield server
 
 
 def event(run_id: str, i: int) -> Event:
     return Event(run_id, "a", 1, "metric", {"name": "i", "value": float(i)}, None)
 
 
-def refusals(replica: Replica) -> dict[str, int]:
+def refusals(replica: RedisServer) -> dict[str, int]:
     """The replica's READONLY answers and refused or failed commands, so far. (The primary's
     writes reach it through replication and are not refusals; redis-py's CLIENT SETINFO on
     connect is unknown to Redis 7.0 and is not counted.)"""
+    with replica.client() as client:
+        stats, errors = client.info("commandstats"), client.info("errorstats")
     out = {
         name: int(stat.get("rejected_calls", 0)) + int(stat.get("failed_calls", 0))
-        for name, stat in replica.client.info("commandstats").items()
+        for name, stat in stats.items()
         if name != "cmdstat_client|setinfo"
     }
-    errors = replica.client.info("errorstats")
     out["READONLY"] = int(errors.get("errorstat_READONLY", {}).get("count", 0))
     return {name: n for name, n in out.items() if n}
 
 
 async def test_a_viewer_on_the_replica_lists_reads_and_tails_and_writes_nothing(
-    primary: RedisServer, replica: Replica, key_prefix: str
+    primary: RedisServer, replica: RedisServer, key_prefix: str
 ) -> None:
     writer = RedisStreamsBroker(primary.url, key_prefix=key_prefix)
     viewer = RedisStreamsBroker(replica.url, key_prefix=key_prefix)
@@ -129,7 +91,7 @@ async def _seqs(broker: RedisStreamsBroker, run_id: str) -> list[int]:
     return [envelope.seq async for envelope in broker.stream(run_id)]
 
 
-async def test_publishing_to_the_replica_says_it_is_a_replica(replica: Replica) -> None:
+async def test_publishing_to_the_replica_says_it_is_a_replica(replica: RedisServer) -> None:
     broker = RedisStreamsBroker(replica.url, key_prefix="replica")
     try:
         with pytest.raises(BrokerError) as refused:
@@ -145,7 +107,7 @@ async def test_publishing_to_the_replica_says_it_is_a_replica(replica: Replica) 
 
 @pytest.mark.parametrize("command", [["produce", "--runs", "1", "--turns", "2"], ["smoke"]])
 def test_produce_and_smoke_on_the_replica_fail_with_one_line(
-    replica: Replica, command: list[str]
+    replica: RedisServer, command: list[str]
 ) -> None:
     result = run_cli(
         *command,
