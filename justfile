@@ -55,6 +55,10 @@ lint:
 bench *ARGS:
     python -m bench {{ARGS}}
 
+# The README's Performance table and bench/results/history.svg, from the recorded bench runs.
+bench-readme:
+    python -m bench.readme
+
 # Soak under chaos: faults from a seeded schedule, every seq checked (see README "Reliability").
 soak *ARGS:
     python -m soak {{ARGS}}

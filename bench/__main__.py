@@ -1,20 +1,24 @@
-"""``python -m bench [--quick] [--only NAME,...] [--repeats N] [--json PATH]``."""
+"""``python -m bench [--quick] [--only NAME,...] [--repeats N] [--json PATH] [--profile DIR]``.
+
+A measuring run is kept in ``bench/results/`` (see ``bench.record``); ``python -m bench.readme``
+then regenerates the README's Performance table and the history chart from it.
+"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import shlex
 import sys
 import time
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import figures, machine
+from bench import figures, machine, record
 from bench.harness import ROOT, Bench, RedisServer
-from bench.report import FigureResult, table, write_json
-
-DEFAULT_JSON = ROOT / "bench" / "results" / "latest.json"
+from bench.report import FigureResult, table
 
 
 def _names(text: str) -> list[str]:
@@ -36,7 +40,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--only", type=_names, metavar="NAME,...", help=f"figures: {','.join(figures.NAMES)}"
     )
     parser.add_argument("--repeats", type=int, help="runs per figure and baseline (default 5)")
-    parser.add_argument("--json", type=Path, default=DEFAULT_JSON, help="where to write JSON")
+    parser.add_argument(
+        "--json",
+        type=Path,
+        help="write the JSON here only (default: a new file in bench/results/ and latest.json;"
+        " --quick and --profile runs go to bench/results/scratch/)",
+    )
     parser.add_argument(
         "--profile",
         type=Path,
@@ -86,14 +95,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     names = args.only or list(figures.NAMES)
     repeats = args.repeats or (2 if args.quick else 5)
     command = shlex.join(["python", "-m", "bench", *(sys.argv[1:] if argv is None else argv)])
+    commit = record.commit(ROOT)
+    date = datetime.now(UTC)
     with RedisServer() as server:
         bench = Bench(server, quick=args.quick, repeats=repeats)
         info = machine.describe(bench.redis_version())
         results = asyncio.run(_run_all(bench, names, args.profile))
     print(table(results))
-    write_json(args.json, machine=info, command=command, results=results)
+    doc = record.document(machine=info, command=command, commit=commit, date=date, results=results)
+    if args.json is not None:
+        _save(args.json, json.dumps(doc, indent=2) + "\n")
+        path = args.json
+    elif args.quick or args.profile is not None:
+        path = record.write(doc, record.RESULTS / record.SCRATCH)
+    else:
+        path = record.write(doc, record.RESULTS)
     met = sum(r.met for r in results)
-    print(f"\n{met} of {len(results)} targets met. machine: {info}\nJSON: {args.json}")
+    print(f"\n{met} of {len(results)} targets met. machine: {info}\nJSON: {path}")
     return 0
 
 

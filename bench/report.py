@@ -1,4 +1,4 @@
-"""Figures as data: targets, the summary of interleaved runs, the table and the JSON.
+"""Figures as data: targets, the summary of interleaved runs and the table.
 
 A figure run returns named metrics (``{"p50_ms": 4.1, "p99_ms": 9.8}``); so does its baseline
 run. A ``Row`` says which metric is the figure, which is its baseline, how the two make a
@@ -9,12 +9,10 @@ and whether the target is met.
 
 from __future__ import annotations
 
-import json
 import statistics
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field
-from pathlib import Path
-from typing import Any, Literal
+from dataclasses import dataclass, field
+from typing import Literal
 
 Metrics = Mapping[str, float]
 
@@ -75,6 +73,11 @@ class FigureResult:
     baseline_runs: list[float] = field(default_factory=list)
     ratio_is: str = ""
     method: str = ""
+    target_on: str = ""
+    """What the target bounds (``value``, ``ratio`` or ``added``), ``target_op`` how, and
+    ``target_bound`` the bound: what the history chart plots against."""
+    target_op: str = ""
+    target_bound: float | None = None
 
 
 def summarise(row: Row, runs: Sequence[Metrics], baseline_runs: Sequence[Metrics]) -> FigureResult:
@@ -101,6 +104,9 @@ def summarise(row: Row, runs: Sequence[Metrics], baseline_runs: Sequence[Metrics
         baseline_runs=base_values,
         ratio_is=row.ratio,
         method=row.method,
+        target_on=row.target.on,
+        target_op=row.target.op,
+        target_bound=row.target.bound,
     )
 
 
@@ -140,15 +146,3 @@ def table(results: Sequence[FigureResult]) -> str:
         if n == 0:
             out.append("|" + "|".join("-" * (w + 2) for w in widths) + "|")
     return "\n".join(out)
-
-
-def write_json(
-    path: Path, *, machine: Mapping[str, Any], command: str, results: Sequence[FigureResult]
-) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    document = {
-        "machine": dict(machine),
-        "command": command,
-        "figures": [asdict(r) for r in results],
-    }
-    path.write_text(json.dumps(document, indent=2) + "\n")

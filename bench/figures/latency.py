@@ -6,7 +6,8 @@ its publish call). Painted: the first frame whose log pane update carried the ev
 (``bench.probe``: the compositor rendered the line and the frame was encoded to terminal
 bytes). Latency is that frame's time minus ``sent_at``; the first 200 events are warm-up.
 Baseline: the same producer with the bare redis-py consumer (``bench.bare``) instead of the
-app, arrival time minus ``sent_at``. Targets: p50 <= 20 ms and p99 <= 100 ms.
+app, arrival time minus ``sent_at``. Targets: p50 <= 20 ms and p99 <= 50 ms (issue 14; p99 was
+<= 100 ms).
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ def _row(name: str, metric: str, bound: float) -> Row:
 
 ROWS = (
     _row("2 live latency p50 (1k ev/s)", "p50_ms", 20),
-    _row("2 live latency p99 (1k ev/s)", "p99_ms", 100),
+    _row("2 live latency p99 (1k ev/s)", "p99_ms", 50),
 )
 
 

@@ -7,7 +7,9 @@ pseudo-terminal, and reads what it writes. First frame: the first output, after 
 the alternate screen, that contains the header's `` arena-tui `` title; the clock starts just
 before the process is spawned and stops when those bytes are read. The process is then
 terminated. Baseline: a minimal Textual app (one ``Static``) started the same way with the same
-interpreter, to the first frame containing its text. Target: <= 1.0 s.
+interpreter, to the first frame containing its text. Target: <= 1.5x the baseline (issue 14;
+it was <= 1.0 s). That DuckDB is never imported on the way is a test
+(``tests/test_import_hygiene.py``).
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ ROW = Row(
     name="9 startup to first frame (pty)",
     metric="seconds",
     unit="s",
-    target=Target("value", "<=", 1.0),
+    target=Target("ratio", "<=", 1.5),
     baseline_metric="seconds",
     baseline_label="a minimal Textual app (one Static), same pty and interpreter",
     method=__doc__ or "",
