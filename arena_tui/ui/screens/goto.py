@@ -1,7 +1,7 @@
 """The ``g`` prompt: a seq, a turn, start, end or a time; mistakes are explained under it.
 
 A seq, a turn, start and end are the log view's own seeks; a time needs a read first
-(``go_to_time``).
+(``go_to_time``). ``land`` takes the prompt's answer to whichever applies.
 """
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING
 
 from arena_tui.broker.errors import BrokerError
 from arena_tui.model.rows import EventRow
-from arena_tui.model.seek import HELP, SeqTarget, Target, parse_seek
+from arena_tui.model.seek import HELP, Deferred, SeqTarget, Target, parse_seek
 from arena_tui.model.timeseek import TimeTarget, describe, resolve
 from arena_tui.reading.seek import find_time
-from arena_tui.ui.screens.prompt import PromptScreen
+from arena_tui.ui.screens.prompt import Cleared, PromptScreen
 from arena_tui.ui.widgets.log.pane import LogPane
 
 if TYPE_CHECKING:
@@ -32,6 +32,16 @@ class GoToScreen(PromptScreen[Target]):
             name="goto",
             allow_empty=False,
         )
+
+
+def land(screen: WatchScreen, pane: LogPane, target: Target | Cleared | None) -> None:
+    """The prompt's answer: go there (a time by a read first), then the log has the focus."""
+    if isinstance(target, Deferred):
+        assert isinstance(target, TimeTarget)
+        go_to_time(screen, pane, target)
+    elif target is not None and not isinstance(target, Cleared):
+        pane.seek(target)
+    pane.focus()
 
 
 def go_to_time(screen: WatchScreen, pane: LogPane, target: TimeTarget) -> None:

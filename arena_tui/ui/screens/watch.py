@@ -2,9 +2,9 @@
 
 The screen composes the widgets and is the only place that coordinates them. The features are
 parts it holds, not base classes: ``LiveTail`` (``ui.tail``), ``RunSearch`` (``ui.search``),
-``Replay`` (the log family), the ``KindsPanel`` widget and ``ui.sharing``; each key of
-``ui.keys`` is an ``action_*`` here that hands over to one of them. The screen's own work is
-the run list and the log's reads, from named exclusive workers:
+``Replay`` (the log family), ``RunCharts`` (``ui.charting``), the ``KindsPanel`` widget and
+``ui.sharing``; each key of ``ui.keys`` is an ``action_*`` here that hands over to one of them.
+The screen's own work is the run list and the log's reads, from named exclusive workers:
 
 * ``runs`` polls ``list_runs`` every ``RUNS_EVERY`` seconds for the sidebar;
 * ``fetch`` performs the range read the log pane asks for; a newer request replaces it.
@@ -19,7 +19,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, ClassVar
+from functools import partial
+from typing import ClassVar
 
 from textual import events
 from textual.app import ComposeResult
@@ -37,16 +38,13 @@ from arena_tui.model.activity import Activity
 from arena_tui.model.connection import Connection
 from arena_tui.model.match import EventFilter
 from arena_tui.model.rate import RateMeter
-from arena_tui.model.rows import EventRow
 from arena_tui.model.runs import run_label
-from arena_tui.model.seek import Deferred, SeqTarget, Target
-from arena_tui.model.timeseek import TimeTarget
 from arena_tui.ui import sharing
+from arena_tui.ui.charting import RunCharts
 from arena_tui.ui.feed import RUNS_EVERY, RunFeed
 from arena_tui.ui.keys import bindings
-from arena_tui.ui.screens.goto import GoToScreen, go_to_time
+from arena_tui.ui.screens.goto import GoToScreen, land
 from arena_tui.ui.screens.help import HelpScreen
-from arena_tui.ui.screens.prompt import Cleared
 from arena_tui.ui.search import RunSearch
 from arena_tui.ui.widgets.header import ArenaHeader
 from arena_tui.ui.widgets.kinds_panel import KindsPanel
@@ -55,9 +53,6 @@ from arena_tui.ui.widgets.log.panel import LogPanel
 from arena_tui.ui.widgets.runs_sidebar import RunsSidebar
 from arena_tui.ui.widgets.status_bar import StatusBar
 from arena_tui.ui.widgets.world_panel import WorldPanel
-
-if TYPE_CHECKING:
-    from arena_tui.ui.screens.charts import ChartsScreen
 
 NARROW = 120
 """Below this many columns the sidebar narrows (``-narrow``); ``b`` hides it at any width."""
@@ -92,7 +87,7 @@ class WatchScreen(Screen[None]):
         self.kinds = KindsPanel(broker, self.log_pane.idle, id="kinds")
         self.run_search = RunSearch(self, self.log_pane, broker, self.show_status)
         self.feed = RunFeed(self)
-        self.charts: ChartsScreen | None = None
+        self.charts = RunCharts(self)
 
     def compose(self) -> ComposeResult:
         yield ArenaHeader(self.broker.description, demo=self.demo, clock=self.clock, id="header")
@@ -186,8 +181,7 @@ class WatchScreen(Screen[None]):
         self.log_pane.live_events(batch)
         self.run_search.on_live(batch)
         self.kinds.add(batch)
-        if self.charts is not None and self.charts.run_id == self.run_id:
-            self.charts.add_live(batch)
+        self.charts.add_live(batch)
         status = self.status_bar
         status.rate = rate
         status.view = self.log_pane.view  # now, not a message later: the bar never trails
@@ -214,63 +208,24 @@ class WatchScreen(Screen[None]):
         return info.meta.started_at if info else None
 
     def show_status(self) -> None:
-        """What the features add to the status bar: replay, filter, search."""
-        extras: list[str] = []
-        flt = self.log_pane.filter
-        if flt.active:
-            extras.append(f"filter: {flt.describe()} · {self.kinds.tally.hidden(flt):,} hidden")
-        if (search := self.run_search.status()) is not None:
-            extras.append(search)
-        status = self.status_bar
-        if tuple(extras) != status.extras:
-            status.extras = tuple(extras)
-        if (replay := self.panel.replay.label) != status.replay:
-            status.replay = replay
+        """What the features add to the status bar: filter, search, replay."""
+        self.status_bar.show_features(
+            self.log_pane.filter,
+            self.kinds.tally,
+            self.run_search.status(),
+            self.panel.replay.label,
+        )
 
     # -- actions (one per row of ui.keys) ---------------------------------------------------
 
     def action_goto(self) -> None:
-        self.app.push_screen(GoToScreen(), self._go)
-
-    def _go(self, target: Target | Cleared | None) -> None:
-        if isinstance(target, Deferred):
-            assert isinstance(target, TimeTarget)
-            go_to_time(self, self.log_pane, target)
-        elif target is not None and not isinstance(target, Cleared):
-            self.log_pane.seek(target)
-        self.log_pane.focus()
+        self.app.push_screen(GoToScreen(), partial(land, self, self.log_pane))
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen())
 
     def action_charts(self) -> None:
-        """``i``: the charts of the open run; Enter on the activity chart jumps the log.
-        (Imported here: the plotting library brings numpy, which the start need not wait for.)"""
-        from arena_tui.ui.screens.charts import ChartsScreen
-
-        run_id = self.run_id
-        if not run_id:
-            return
-        info = self.sidebar.runs.get(run_id)
-        index = self.log_pane.display_cursor()
-        row = self.log_pane.view.rows[index] if index is not None else None
-        cursor = row.envelope.event if isinstance(row, EventRow) else None
-        self.charts = ChartsScreen(
-            self.broker,
-            run_id,
-            title=run_label(info) if info else run_id[:12],
-            live_from=max(1, self.feed.resume_from),
-            started_at=info.meta.started_at if info else None,
-            cursor_ts=cursor.ts if cursor else None,
-            cursor_agent=cursor.agent_id if cursor else None,
-        )
-        self.app.push_screen(self.charts, self._charts_closed)
-
-    def _charts_closed(self, seq: Seq | None) -> None:
-        self.charts = None
-        if seq is not None:
-            self.log_pane.seek(SeqTarget(seq))
-        self.log_pane.focus()
+        self.charts.open()
 
     def action_reconnect(self) -> None:
         """``r``: try the broker again now, e.g. once a refused password is fixed. The tail

@@ -2,7 +2,9 @@
 
 ``● live · FOLLOWING · seq 8,412 / 8,412 · first available 4,204 · 310 ev/s · lost to trim: 4,203``
 
-What each field means, and what gives way in a narrow terminal, is ``model.status``'s.
+What each field means, and what gives way in a narrow terminal, is ``model.status``'s. The
+features of the watch screen (filter, search, replay) hand their state to ``show_features``,
+which words it: the screen passes what it holds and never composes status text itself.
 """
 
 from __future__ import annotations
@@ -16,8 +18,10 @@ from textual.widget import Widget
 from arena_tui.broker.clock import Clock, SystemClock
 from arena_tui.model.connection import Connection
 from arena_tui.model.log import LogView
+from arena_tui.model.match import EventFilter
 from arena_tui.model.rate import RateMeter
 from arena_tui.model.status import SEPARATOR, Facts, fields, fit
+from arena_tui.model.tally import Tally
 
 
 class StatusBar(Widget):
@@ -51,6 +55,21 @@ class StatusBar(Widget):
 
     def on_mount(self) -> None:
         self.set_interval(1.0, self.refresh)
+
+    def show_features(
+        self, flt: EventFilter, tally: Tally, search: str | None, replay: str | None
+    ) -> None:
+        """The filter (with how many retained events it hides), the search and the replay; set
+        only when they differ, so an unchanged state costs no refresh."""
+        extras: list[str] = []
+        if flt.active:
+            extras.append(f"filter: {flt.describe()} · {tally.hidden(flt):,} hidden")
+        if search is not None:
+            extras.append(search)
+        if tuple(extras) != self.extras:
+            self.extras = tuple(extras)
+        if replay != self.replay:
+            self.replay = replay
 
     def watch_view(self, view: LogView) -> None:
         self.set_class(view.following, "-following")
