@@ -44,14 +44,16 @@ INCR without its XADD); a view that derives hole rows from the seqs itself, like
 iterator closes the underlying stream and its connection at once.
 
 ``read_to_end`` is the one-shot twin (``tail --no-follow``): the same cursor and items, up to the
-newest seq written when it starts, with no retries.
+newest seq written when it starts, with no retries. The items are ``follow_items``' (what every
+consumer matches on, most of them without following anything); the delays between attempts are
+``backoff``'s.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import AsyncGenerator, AsyncIterator, Sequence
 
+from arena_tui.broker.backoff import RETRY, Backoff
 from arena_tui.broker.clock import Clock, SystemClock
 from arena_tui.broker.errors import (
     BrokerAuthError,
@@ -60,93 +62,22 @@ from arena_tui.broker.errors import (
     BrokerUnavailableError,
     RunNotFoundError,
 )
+from arena_tui.broker.follow_items import (
+    AuthFailed,
+    Batch,
+    Finished,
+    Following,
+    FollowItem,
+    Hole,
+    Overflow,
+    Reconnected,
+    Reconnecting,
+    Reset,
+)
 from arena_tui.broker.models import Envelope, ReadResult, Seq
 from arena_tui.broker.protocol import EventBroker
 
-
-@dataclass(frozen=True, slots=True)
-class Following:
-    """The run exists and the broker answers: reading starts at ``from_seq`` (yielded once)."""
-
-    from_seq: Seq
-
-
-@dataclass(frozen=True, slots=True)
-class Batch:
-    envelopes: tuple[Envelope, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Hole:
-    from_seq: Seq
-    to_seq: Seq
-
-
-@dataclass(frozen=True, slots=True)
-class Overflow:
-    requested_seq: Seq
-    available_from: Seq
-
-    @property
-    def lost(self) -> int:
-        return max(0, self.available_from - self.requested_seq)
-
-
-@dataclass(frozen=True, slots=True)
-class Reconnecting:
-    attempt: int
-    next_in_s: float
-    error_message: str
-
-
-@dataclass(frozen=True, slots=True)
-class Reconnected:
-    after_s: float
-    resumed_from: Seq
-
-
-@dataclass(frozen=True, slots=True)
-class AuthFailed:
-    message: str
-
-
-@dataclass(frozen=True, slots=True)
-class Reset:
-    last_seen_seq: Seq
-    new_last_seq: Seq
-
-
-@dataclass(frozen=True, slots=True)
-class Finished:
-    last_seq: Seq
-
-
-FollowItem = (
-    Following | Batch | Hole | Overflow | Reconnecting | Reconnected | AuthFailed | Reset | Finished
-)
-Notice = Overflow | Hole | Reconnected | Reset | Finished
-"""What ``follow()`` reports between events that a reader of the run must see: the CLI prints
-them, the export writes them, and the log shows them as gap and mark rows."""
-
 SYSTEM_CLOCK = SystemClock()
-
-
-@dataclass(frozen=True, slots=True)
-class Backoff:
-    """Capped exponential delays with downward jitter: ``attempt`` n waits at most
-    ``min(maximum, initial * factor ** (n - 1))`` and at least ``1 - jitter`` of that, so the
-    delays keep growing until the cap while ``factor * (1 - jitter) > 1``."""
-
-    initial: float = 0.2
-    maximum: float = 5.0
-    factor: float = 2.0
-    jitter: float = 0.25
-
-    def delays(self, rand: Callable[[], float]) -> Iterator[float]:
-        base = self.initial
-        while True:
-            yield base * (1 - self.jitter * rand())
-            base = min(self.maximum, base * self.factor)
 
 
 class _Cursor:
@@ -227,7 +158,7 @@ async def follow(
     run_id: str,
     from_seq: Seq = 0,
     *,
-    backoff: Backoff = Backoff(),
+    backoff: Backoff = RETRY,
     finish_grace_s: float = 0.5,
     clock: Clock = SYSTEM_CLOCK,
 ) -> AsyncGenerator[FollowItem, None]:

@@ -20,6 +20,7 @@ from typing import TextIO, TypeVar
 from arena_tui.arena.logs import OperationLog
 from arena_tui.arena.producer import publish_run
 from arena_tui.arena.runs import PROFILES, SMOKE_EVENTS, RunPlanner, RunSpec
+from arena_tui.broker.backoff import RETRY, Backoff
 from arena_tui.broker.cold import ColdAwareBroker
 from arena_tui.broker.cold.stitch import DiskRow
 from arena_tui.broker.errors import (
@@ -29,7 +30,6 @@ from arena_tui.broker.errors import (
     BrokerUnavailableError,
 )
 from arena_tui.broker.factory import BrokerSettings
-from arena_tui.broker.follow import Backoff
 from arena_tui.broker.models import Envelope
 from arena_tui.broker.protocol import EventBroker
 from arena_tui.headless.output import event_line, notice_line, runs_table
@@ -37,7 +37,7 @@ from arena_tui.headless.run_ids import resolve_run_id
 from arena_tui.model.match import EventFilter, SearchPattern, keeps
 from arena_tui.model.records import dumps_record, record, run_record
 from arena_tui.model.text import safe_text
-from arena_tui.reading.tail import RETRY, RetryHook, tail_run
+from arena_tui.reading.tail import RetryHook, tail_run
 
 SMOKE_TIMEOUT_S = 30.0
 SMOKE_KINDS = ("turn_start", "llm_prompt", "llm_response", "metric")

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from arena_tui.broker.cold.stitch import Alignment, DiskRow
-from arena_tui.broker.follow import Finished, Hole, Notice, Overflow, Reconnected, Reset
+from arena_tui.broker.follow_items import Finished, Hole, Notice, Overflow, Reconnected, Reset
 from arena_tui.broker.models import Envelope, RunInfo
 from arena_tui.model.summary import short_id, summarize
 from arena_tui.model.text import safe_text

@@ -20,7 +20,7 @@ from typing import Any
 
 from arena_tui.broker.codec import format_ts
 from arena_tui.broker.cold.stitch import Alignment, DiskRow
-from arena_tui.broker.follow import Finished, Hole, Notice, Overflow, Reconnected, Reset
+from arena_tui.broker.follow_items import Finished, Hole, Notice, Overflow, Reconnected, Reset
 from arena_tui.broker.models import Envelope, RunInfo
 
 Record = dict[str, Any]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from arena_tui.broker.follow import Finished
+from arena_tui.broker.follow_items import Finished
 from arena_tui.broker.models import Envelope, Seq
 from arena_tui.broker.protocol import EventBroker
 from arena_tui.model.records import dumps_record, record

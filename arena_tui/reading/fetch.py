@@ -2,9 +2,9 @@
 
 The view never does I/O: it says what it wants (``model.log.Fetch``: from where, which way, how
 many, or a turn to resolve first) and the app hands the want to ``fetch_page``. An unreachable
-broker is retried with ``follow``'s own ``Backoff`` (0.5 s doubling to 10 s, without jitter: a
-user is waiting and the countdown on screen should be exact), and every retry is reported
-first, so the screen can show "reconnecting (attempt N, next in N s)". Every other error
+broker is retried with the one ``broker.backoff.Backoff`` (0.5 s doubling to 10 s, without
+jitter: a user is waiting and the countdown on screen should be exact), and every retry is
+reported first, so the screen can show "reconnecting (attempt N, next in N s)". Every other error
 propagates: a refused password (``BrokerAuthError``), an unknown run (``RunNotFoundError``), a
 turn that has not started (``TurnNotFound``).
 """
@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from arena_tui.broker.backoff import Backoff
 from arena_tui.broker.clock import Clock
 from arena_tui.broker.errors import BrokerAuthError, BrokerUnavailableError
-from arena_tui.broker.follow import Backoff
 from arena_tui.broker.models import ReadResult, Seq
 from arena_tui.broker.protocol import EventBroker
 from arena_tui.model.log import Fetch

@@ -24,12 +24,14 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncIterator, Callable
 
+from arena_tui.broker.backoff import RETRY, Backoff
 from arena_tui.broker.cold import ColdAwareBroker
 from arena_tui.broker.cold.stitch import Alignment, DiskRow
 from arena_tui.broker.errors import BrokerAuthError
-from arena_tui.broker.follow import (
+from arena_tui.broker.follow import follow as follow_items
+from arena_tui.broker.follow import read_to_end
+from arena_tui.broker.follow_items import (
     AuthFailed,
-    Backoff,
     Batch,
     Finished,
     Following,
@@ -40,14 +42,9 @@ from arena_tui.broker.follow import (
     Reconnected,
     Reconnecting,
     Reset,
-    read_to_end,
 )
-from arena_tui.broker.follow import follow as follow_items
 from arena_tui.broker.models import Envelope, Seq
 from arena_tui.broker.protocol import EventBroker
-
-RETRY = Backoff()
-"""``follow``'s default: 0.2 s doubling to 5 s, with jitter."""
 
 TailItem = Envelope | DiskRow | Notice | Alignment
 RetryHook = Callable[[str, float], None]

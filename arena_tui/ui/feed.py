@@ -25,10 +25,11 @@ from typing import TYPE_CHECKING
 
 from textual.timer import Timer
 
+from arena_tui.broker.backoff import Backoff
 from arena_tui.broker.errors import BrokerAuthError, BrokerError, RunNotFoundError
-from arena_tui.broker.follow import (
+from arena_tui.broker.follow import follow
+from arena_tui.broker.follow_items import (
     AuthFailed,
-    Backoff,
     Batch,
     Finished,
     Following,
@@ -37,7 +38,6 @@ from arena_tui.broker.follow import (
     Reconnected,
     Reconnecting,
     Reset,
-    follow,
 )
 from arena_tui.broker.models import Envelope, Seq
 from arena_tui.model.connection import Connection, Phase

@@ -19,7 +19,7 @@ from textual.app import App
 from textual.screen import Screen
 
 from arena_tui.broker.errors import BrokerError
-from arena_tui.broker.follow import Hole, Overflow
+from arena_tui.broker.follow_items import Hole, Overflow
 from arena_tui.broker.models import Seq
 from arena_tui.broker.protocol import EventBroker
 from arena_tui.model.records import dumps_record, event_record, notice_record

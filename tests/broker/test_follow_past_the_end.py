@@ -11,7 +11,9 @@ import contextlib
 from collections.abc import AsyncGenerator
 
 from arena_tui.broker import EventBroker
-from arena_tui.broker.follow import Backoff, Finished, Following, FollowItem, follow, read_to_end
+from arena_tui.broker.backoff import Backoff
+from arena_tui.broker.follow import follow, read_to_end
+from arena_tui.broker.follow_items import Finished, Following, FollowItem
 from tests.support.events import counted
 
 FAST = Backoff(initial=0.01, maximum=0.05)

@@ -11,7 +11,8 @@ from arena_tui.broker.cold import with_logs
 from arena_tui.broker.cold.index import ColdIndex
 from arena_tui.broker.cold.reader import ColdReader, Connections
 from arena_tui.broker.errors import RunNotFoundError
-from arena_tui.broker.follow import Batch, Finished, follow
+from arena_tui.broker.follow import follow
+from arena_tui.broker.follow_items import Batch, Finished
 from arena_tui.broker.inprocess import InProcessBroker
 from tests.cold.cold_helpers import T0, compact, log_path, turn_rows, write_log
 

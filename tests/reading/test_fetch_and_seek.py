@@ -1,4 +1,4 @@
-"""The reading floor: the fetch retry (``follow.Backoff``) and the turn bisection."""
+"""The reading floor: the fetch retry (``broker.backoff.Backoff``) and the turn bisection."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
+from arena_tui.broker.backoff import Backoff
 from arena_tui.broker.clock import FrozenClock
 from arena_tui.broker.errors import BrokerAuthError, BrokerUnavailableError
-from arena_tui.broker.follow import Backoff
 from arena_tui.broker.inprocess import InProcessBroker
 from arena_tui.broker.models import ReadResult
 from arena_tui.model.log import Fetch, Purpose

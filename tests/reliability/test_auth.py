@@ -16,7 +16,8 @@ import pytest
 
 from arena_tui.broker import BrokerAuthError
 from arena_tui.broker.factory import BrokerSettings
-from arena_tui.broker.follow import AuthFailed, follow
+from arena_tui.broker.follow import follow
+from arena_tui.broker.follow_items import AuthFailed
 from arena_tui.broker.redis import RedisStreamsBroker
 from arena_tui.config import Settings
 from tests.support.cli import run_cli

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from arena_tui.broker.follow import Finished
+from arena_tui.broker.follow_items import Finished
 from arena_tui.broker.redis import RedisStreamsBroker
 from tests.support.cli import run_cli
 from tests.support.events import counted

@@ -16,7 +16,7 @@ import pytest
 
 from arena_tui.broker import RunStatus
 from arena_tui.broker._listing import CLOSED_GRACE_S
-from arena_tui.broker.follow import Finished
+from arena_tui.broker.follow_items import Finished
 from arena_tui.broker.redis import RedisStreamsBroker
 from tests.support.cli import redis_env_for, run_cli
 from tests.support.events import counted

@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from arena_tui.broker import Event
-from arena_tui.broker.follow import Batch, Finished, Reset
+from arena_tui.broker.follow_items import Batch, Finished, Reset
 from arena_tui.broker.redis import RedisStreamsBroker
 from tests.support.events import counted
 from tests.support.follow import Recorder

@@ -13,15 +13,15 @@ from collections.abc import AsyncIterator
 import pytest
 
 from arena_tui.broker import Event, RunNotFoundError
-from arena_tui.broker.follow import (
-    Backoff,
+from arena_tui.broker.backoff import Backoff
+from arena_tui.broker.follow import follow
+from arena_tui.broker.follow_items import (
     Batch,
     Finished,
     Following,
     Reconnected,
     Reconnecting,
     Reset,
-    follow,
 )
 from arena_tui.broker.redis import RedisStreamsBroker
 from tests.support.events import counted

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from redis.asyncio.connection import AbstractConnection
 
-from arena_tui.broker.follow import Finished
+from arena_tui.broker.follow_items import Finished
 from arena_tui.broker.redis import RedisStreamsBroker
 from arena_tui.ui.screens.help import HelpScreen
 from tests.support.events import counted

@@ -12,7 +12,9 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from arena_tui.broker import BrokerUnavailableError, EventBroker
-from arena_tui.broker.follow import Backoff, Batch, FollowItem, follow
+from arena_tui.broker.backoff import Backoff
+from arena_tui.broker.follow import follow
+from arena_tui.broker.follow_items import Batch, FollowItem
 from tests.support.events import counted
 
 T = TypeVar("T")
