@@ -3,7 +3,8 @@
 The server and its certificates are made by the module (``tls_certs``), once. A good CA reads
 and writes; the wrong CA, a plain server behind ``rediss://`` and a TLS server behind
 ``redis://`` each fail at once with a message that says exactly that (never "is it
-running?"), also on the CLI's one line; bad TLS options are configuration errors.
+running?"), also on the CLI's one line; bad TLS options are configuration errors. A plain
+connection closed cleanly (CLIENT KILL) is no TLS mismatch: no probe, the tail is back at once.
 """
 
 from __future__ import annotations
@@ -15,7 +16,11 @@ from collections.abc import Iterator
 import pytest
 
 from arena_tui.broker import BrokerConfigError, BrokerUnavailableError, Event, RunStatus
-from arena_tui.broker.redis import RedisStreamsBroker
+from arena_tui.broker.follow import Backoff, Batch, FollowItem, Reconnected, follow
+from arena_tui.broker.redis import RedisStreamsBroker, connection
+from arena_tui.broker.redis.connection import PROBE_TIMEOUT_S
+from arena_tui.broker.redis.errors import SuspectTLS
+from arena_tui.broker.redis.url import RedisAddress
 from tests.broker.tls_certs import Certs, TlsRedis, make_certs
 from tests.support.cli import run_cli
 from tests.support.redis_server import RedisServer
@@ -155,3 +160,51 @@ def test_bad_tls_options_are_configuration_errors(query: str, says: str) -> None
 def test_tls_options_need_rediss() -> None:
     with pytest.raises(BrokerConfigError, match="ssl_cert_reqs is a TLS option; use rediss://"):
         RedisStreamsBroker("redis://localhost/0?ssl_cert_reqs=none")
+
+
+async def test_a_killed_connection_is_no_tls_mismatch(
+    redis_server: RedisServer,
+    redis_broker: RedisStreamsBroker,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """CLIENT KILL closes a viewer's plain connection cleanly ("Connection closed by server"):
+    no TLS probe (which waits up to PROBE_TIMEOUT_S on a plain server), the tail is back at once
+    and loses or repeats nothing."""
+    probes: list[str] = []
+    real_diagnose = connection.diagnose
+
+    async def spy(error: SuspectTLS, address: RedisAddress, url: str) -> BrokerUnavailableError:
+        probes.append(str(error))
+        return await real_diagnose(error, address, url)
+
+    monkeypatch.setattr(connection, "diagnose", spy)
+    await redis_broker.open_run("r1")
+    await redis_broker.publish_many("r1", [event("r1", i) for i in range(3)])
+    items: list[tuple[float, FollowItem]] = []
+    seqs: list[int] = []
+
+    async def tail() -> None:
+        async for item in follow(redis_broker, "r1", backoff=Backoff(initial=0.05, jitter=0)):
+            items.append((time.monotonic(), item))
+            if isinstance(item, Batch):
+                seqs.extend(envelope.seq for envelope in item.envelopes)
+
+    task = asyncio.create_task(tail())
+    with redis_server.client() as raw:
+        deadline = time.monotonic() + 10
+        while not (tails := [c for c in raw.client_list() if c["cmd"] == "xread"]) or seqs != [
+            1, 2, 3,
+        ]:  # fmt: skip
+            assert time.monotonic() < deadline, "the tail never blocked in XREAD"
+            await asyncio.sleep(0.02)
+        (tail_connection,) = tails
+        killed_at = time.monotonic()
+        assert raw.client_kill_filter(_id=tail_connection["id"]) == 1
+    await redis_broker.publish_many("r1", [event("r1", i) for i in range(3, 6)])
+    await redis_broker.close_run("r1")
+    await asyncio.wait_for(task, 10)
+
+    assert seqs == [1, 2, 3, 4, 5, 6]
+    (back_at,) = [at for at, item in items if isinstance(item, Reconnected)]
+    assert back_at - killed_at < PROBE_TIMEOUT_S / 2
+    assert probes == []

@@ -212,8 +212,17 @@ def _ssl_cause(exc: BaseException) -> ssl.SSLError | None:
 
 
 def _suspect_tls(url: str, exc: BaseException) -> bool:
-    """A TLS handshake that timed out, or a plain connection the server reset at once."""
+    """A TLS handshake that timed out, or a plain connection the server reset.
+
+    A TLS-only port resets a plain connection (it reads a few bytes of the first command,
+    finds no TLS record and closes with the rest unread). A clean close ("Connection closed
+    by server": CLIENT KILL, a timeout, a restart) is no TLS mismatch and is not probed: the
+    probe would wait its full timeout on a plain server that ignores a TLS hello."""
     if url.strip().lower().startswith("rediss://"):
         return isinstance(exc, rex.TimeoutError | TimeoutError)
-    text = str(exc)
-    return "Connection reset by peer" in text or "Connection closed by server" in text
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, ConnectionResetError):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return "Connection reset by peer" in str(exc)
