@@ -15,6 +15,7 @@ from typing import ClassVar
 from textual.app import App, SystemCommand
 from textual.binding import BindingType
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.worker import Worker, WorkerState
 
 from arena_tui.broker.clock import Clock, SystemClock
@@ -22,7 +23,7 @@ from arena_tui.broker.models import Seq
 from arena_tui.broker.protocol import EventBroker
 from arena_tui.config import Settings
 from arena_tui.ui import sharing
-from arena_tui.ui.keys import bindings, commands
+from arena_tui.ui.keys import Scope, bindings, commands
 from arena_tui.ui.screens.watch import WatchScreen
 
 
@@ -90,7 +91,10 @@ class ArenaApp(App[None]):
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         if isinstance(screen, WatchScreen):
-            yield from commands({"app": self, "screen": screen, "log": screen.log_pane})
+            panel = screen.panel
+            targets: dict[Scope, App[None] | Widget] = {"app": self, "screen": screen}
+            targets |= {"log": screen.log_pane, "panel": panel, "detail": panel.detail}
+            yield from commands(targets)
 
 
 def make_app(

@@ -6,8 +6,9 @@ new action is one row here plus its ``action_*`` method, and the help and the pa
 drift from what the keys do (harlequin's ``actions.py`` registry works the same way).
 
 Scopes: ``app`` (quit), ``screen`` (the watch screen: works wherever the focus is), ``log``
-(the log pane: its keys work while it has focus, its palette commands always) and ``runs``
-(the runs sidebar). A row without keys is a palette-only action; a row without an action is a
+(the log pane: its keys work while it has focus, its palette commands always), ``panel`` (the
+log panel: its keys work while the log or the detail pane has focus), ``detail`` (the detail
+pane, while it has focus) and ``runs`` (the runs sidebar). A row without keys is a palette-only action; a row without an action is a
 help-only line (Textual's own keys, the mouse). Rows that share a help line (``n / N``) carry
 it once, on the first of them.
 """
@@ -25,7 +26,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.widget import Widget
 
-Scope = Literal["app", "screen", "log", "runs", "help"]
+Scope = Literal["app", "screen", "log", "panel", "detail", "runs", "help"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +64,18 @@ KEYS: tuple[Key, ...] = (
     Key("log", "left_square_bracket", "turn(-1)", "Prev turn", title="Previous turn", summary="Start of this turn of the cursor's agent, or of its previous one ([)", help=("[ / ]", "previous / next turn of the cursor's agent (any agent's on a gap or world row)")),
     Key("log", "right_square_bracket", "turn(1)", "Next turn", title="Next turn", summary="Start of the next turn of the cursor's agent (])"),
     Key("log", "enter", "toggle_detail", "Detail", show=True, tooltip="Open or close the event's detail", title="Toggle detail", summary="Open or close the selected event's detail (Enter)", help=("Enter", "open / close the detail pane for the selected event")),
+    Key("panel", "ctrl+e", "scroll_detail(1)", "Detail down", help=("^e ^y / ^d ^u", "scroll the open detail pane a line / half a page (ctrl+e ctrl+y / ctrl+d ctrl+u, as in less), from the log too")),
+    Key("panel", "ctrl+y", "scroll_detail(-1)", "Detail up"),
+    Key("panel", "ctrl+d", "half_page_detail(1)", "Detail half page down"),
+    Key("panel", "ctrl+u", "half_page_detail(-1)", "Detail half page up"),
+    Key("panel", "", "focus_detail", title="Focus detail", summary="Open the detail pane and give it the keys: j / k scroll it, Esc goes back (tab)"),
+    Key("detail", "down,j", "scroll_down", "Scroll down", help=("j / k (detail focused)", "scroll the detail a line; PgUp / PgDn a page, Home / End its top / bottom; Esc back to the log")),
+    Key("detail", "up,k", "scroll_up", "Scroll up"),
+    Key("detail", "pageup", "page_up", "Page up"),
+    Key("detail", "pagedown", "page_down", "Page down"),
+    Key("detail", "home", "scroll_home", "Top"),
+    Key("detail", "end", "scroll_end", "Bottom"),
+    Key("detail", "escape", "back", "Back to log"),
     Key(
         "screen", "slash", "search", "Search", show=True, tooltip="Search text or re:regex (n / N step)",
         title="Search…", summary="Text or re:regex over summary and payload (/)",

@@ -2,18 +2,27 @@
 
 The payload text comes from ``model.detail.payload_text`` (already terminal-safe) and is
 coloured by Rich's JSON highlighter on a ``Text`` object: regex highlighting, never markup.
+
+It scrolls the way a ``less`` user expects (issue 10 defect 10): with the focus (tab), j / k
+and the arrows move it a line, PgUp / PgDn a page, Home / End to its ends, Esc hands the keys
+back to the log; from the log, the panel's ctrl+e / ctrl+y / ctrl+d / ctrl+u scroll it (its keys
+are rows of ``ui.keys``). Each new event opens at its top: the offset of the last one read means
+nothing in another payload.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import ClassVar
 
 from rich.console import Group, RenderableType
 from rich.highlighter import JSONHighlighter
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import BindingType
 from textual.containers import VerticalScroll
+from textual.message import Message
 from textual.reactive import var
 from textual.widgets import Static
 
@@ -21,11 +30,14 @@ from arena_tui.broker.clock import Clock, SystemClock
 from arena_tui.broker.models import Envelope
 from arena_tui.model.detail import describe_row, facts, payload_text
 from arena_tui.model.rows import EventRow, Row
+from arena_tui.ui.keys import bindings
 
 _HIGHLIGHT = JSONHighlighter()
 
 
 class DetailPane(VerticalScroll, can_focus=True):
+    BINDINGS: ClassVar[list[BindingType]] = bindings("detail")
+
     row: var[Row | None] = var(None)
     previous: var[Envelope | None] = var(None)
     run_started: var[datetime | None] = var(None)
@@ -43,8 +55,25 @@ class DetailPane(VerticalScroll, can_focus=True):
     ) -> None:
         if row == self.row and previous == self.previous:
             return
+        if row != self.row:
+            self.scroll_to(y=0, animate=False, immediate=True)
         self.row, self.previous, self.run_started = row, previous, run_started
         self._body.update(self._render_row(row))
+
+    def scroll_lines(self, lines: int) -> None:
+        """Scroll ``lines`` down (negative: up), without animation."""
+        self.scroll_relative(y=lines, animate=False)
+
+    def half_page(self, direction: int) -> None:
+        """Half the pane's height down (``direction`` 1) or up (-1), as ``less``'s d / u."""
+        self.scroll_lines(direction * max(1, self.scrollable_content_region.height // 2))
+
+    def action_back(self) -> None:
+        """Esc: the keys go back to the log; the pane stays open and follows its cursor."""
+        self.post_message(self.Back())
+
+    class Back(Message):
+        """The user is done reading: the log takes the focus again."""
 
     def _render_row(self, row: Row | None) -> RenderableType:
         if row is None:

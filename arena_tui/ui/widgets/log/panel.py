@@ -3,8 +3,9 @@
 The screen composes the panel and talks to it; the panel keeps its three parts in step, as
 toolong's ``LogView`` does for its lines, overlay and footer: the time column (``t``) changes
 the pane's rows and the header's text together, wrapping (``w``) and the filter (``f``) are
-the pane's projection, and the detail pane (Enter) follows the cursor while it is open. The
-replay (``p``) drives the pane and belongs to the panel too.
+the pane's projection, and the detail pane (Enter) follows the cursor while it is open and
+scrolls from either of them (the panel's keys in ``ui.keys``). The replay (``p``) drives the
+pane and belongs to the panel too.
 
 Seams: ``pane`` is the only writer of the log's state (its intent methods); a feature that
 needs room next to the log (a chart, a second pane) is composed here.
@@ -15,9 +16,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
+from typing import ClassVar
 
 from textual import events
 from textual.app import ComposeResult
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.widgets import Static
 
@@ -25,6 +28,7 @@ from arena_tui.broker.clock import Clock
 from arena_tui.model.log import LogView
 from arena_tui.model.match import FILTER_HELP, EventFilter, parse_filter
 from arena_tui.model.tally import Tally
+from arena_tui.ui.keys import bindings
 from arena_tui.ui.screens.prompt import Cleared, PromptScreen
 from arena_tui.ui.widgets.log.detail import DetailPane
 from arena_tui.ui.widgets.log.lines import HEADER, NARROW_BELOW
@@ -33,6 +37,8 @@ from arena_tui.ui.widgets.log.replay import Replay
 
 
 class LogPanel(Vertical):
+    BINDINGS: ClassVar[list[BindingType]] = bindings("panel")
+
     def __init__(self, *, clock: Clock, changed: Callable[[], None], id: str | None = None) -> None:
         """``changed`` is told when what the status bar shows of the replay changed."""
         super().__init__(id=id)
@@ -90,3 +96,26 @@ class LogPanel(Vertical):
         if self.detail.has_class("-open"):
             previous = view.previous_event(view.cursor)
             self.detail.show(view.current, previous, run_started)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The detail's scroll keys act only while it is open (closed, they are free)."""
+        if action in ("scroll_detail", "half_page_detail"):
+            return self.detail.has_class("-open")
+        return True
+
+    def action_scroll_detail(self, lines: int) -> None:
+        self.detail.scroll_lines(lines)
+
+    def action_half_page_detail(self, direction: int) -> None:
+        self.detail.half_page(direction)
+
+    def action_focus_detail(self) -> None:
+        """Open the detail pane (if closed) and give it the keys."""
+        if self.detail.has_class("-open"):
+            self.detail.focus()
+        else:
+            self.pane.action_toggle_detail()  # the screen opens it; then it can take the focus
+            self.call_after_refresh(self.detail.focus)
+
+    def on_detail_pane_back(self) -> None:
+        self.pane.focus()
