@@ -12,10 +12,11 @@ so a batch costs O(batch + blocks), not a copy of everything seen.
   would double it);
 * **activity**: events per second across the run; the seqs before the first one read (trimmed
   by the broker) and holes in the seq sequence are kept as ``Gap`` values with the times they
-  cover, so the chart can draw them where they were.
+  cover, so the chart can draw them where they were (the types and the binning are
+  ``model.chart_activity``'s).
 
-The series functions at the end turn the data into what a chart of a given width draws; they
-are pure and know nothing of any plotting library.
+The series methods turn the data into what a chart of a given width draws; they are pure and
+know nothing of any plotting library.
 """
 
 from __future__ import annotations
@@ -25,9 +26,17 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from types import MappingProxyType
-from typing import Any, Literal, TypeVar
+from typing import Any, TypeVar
 
 from arena_tui.broker.models import Envelope, Seq
+from arena_tui.model.chart_activity import (
+    ActivitySeries,
+    Gap,
+    Second,
+    Span,
+    bins,
+    merge_spans,
+)
 from arena_tui.model.world import RESOURCES
 
 T = TypeVar("T")
@@ -59,34 +68,6 @@ class TurnCost:
     @property
     def value(self) -> float:
         return self.metric if self.metric is not None else self.response
-
-
-@dataclass(frozen=True, slots=True)
-class Second:
-    count: int
-    first_seq: Seq
-
-
-@dataclass(frozen=True, slots=True)
-class Span:
-    """Consecutive seqs read, with the times of the first and last (None: no timestamp)."""
-
-    first_seq: Seq
-    last_seq: Seq
-    first_ts: float | None
-    last_ts: float | None
-
-
-@dataclass(frozen=True, slots=True)
-class Gap:
-    """Seqs ``first_seq..last_seq`` that are not there, between the times around them."""
-
-    first_seq: Seq
-    last_seq: Seq
-    from_ts: float | None
-    to_ts: float | None
-    trimmed: bool
-    """Before the first seq read (trimmed by the broker), not a hole between two events."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,7 +163,7 @@ class ChartData:
             world=MappingProxyType({**self.world, **_frozen(world)}),
             costs=MappingProxyType({**self.costs, **_frozen(costs)}),
             seconds=MappingProxyType({**self.seconds, **_frozen(seconds)}),
-            spans=_merge_spans(self.spans, batch),
+            spans=merge_spans(self.spans, batch),
         )
 
     # --- reading -------------------------------------------------------------------------
@@ -243,76 +224,9 @@ class ChartData:
         return found
 
     def activity(self, buckets: int) -> ActivitySeries:
-        """Events/s in ``buckets`` equal stretches of time (at least a second each: fewer
-        buckets for a short run) from the run's start (or its first event) to its newest
-        event; each bucket knows its first seq and whether it lies in a gap."""
-        stamps = [second for block in self.seconds.values() for second in block]
-        if not stamps or buckets < 1:
-            return ActivitySeries(0.0, 1.0, ())
-        start = float(min(stamps))
-        if self.started_at is not None:
-            start = min(start, math.floor(self.started_at))
-        end = float(max(stamps) + 1)
-        width = max(1.0, (end - start) / buckets)
-        buckets = max(1, math.ceil((end - start) / width - 1e-9))  # a short run: fewer buckets
-        counts = [0] * buckets
-        firsts: list[Seq | None] = [None] * buckets
-        for block in self.seconds.values():
-            for second, seen in block.items():
-                index = min(buckets - 1, int((second - start) // width))
-                counts[index] += seen.count
-                known = firsts[index]
-                firsts[index] = seen.first_seq if known is None else min(known, seen.first_seq)
-        gaps = self.gaps()
-        made: list[Bucket] = []
-        for index in range(buckets):
-            lo = start + index * width
-            state: BucketState = "events" if counts[index] else "quiet"
-            if not counts[index]:
-                for gap in gaps:
-                    if _covers(gap, lo, lo + width, start):
-                        state = "trimmed" if gap.trimmed else "hole"
-                        break
-            made.append(Bucket(lo, counts[index] / width, firsts[index], state))
-        return ActivitySeries(start, width, tuple(made))
-
-
-BucketState = Literal["events", "quiet", "trimmed", "hole"]
-
-
-@dataclass(frozen=True, slots=True)
-class Bucket:
-    start: float
-    rate: float
-    """Events per second in this stretch."""
-    first_seq: Seq | None
-    state: BucketState
-
-
-@dataclass(frozen=True, slots=True)
-class ActivitySeries:
-    start: float
-    width: float
-    """Seconds per bucket."""
-    buckets: tuple[Bucket, ...]
-
-    def index_at(self, ts: float) -> int | None:
-        """The bucket holding the time ``ts`` (None outside the series)."""
-        if not self.buckets:
-            return None
-        index = math.floor((ts - self.start) / self.width)
-        return index if 0 <= index < len(self.buckets) else None
-
-    def target(self, index: int) -> Seq | None:
-        """The seq a jump to bucket ``index`` should land on: its first event, else the first
-        event after it (a gap or a quiet stretch jumps to where events resume)."""
-        for bucket in self.buckets[index:]:
-            if bucket.first_seq is not None:
-                return bucket.first_seq
-        for bucket in reversed(self.buckets[:index]):
-            if bucket.first_seq is not None:
-                return bucket.first_seq
-        return None
+        """Events/s in ``buckets`` equal stretches of time, each knowing its first seq and
+        whether it lies in a gap (``chart_activity.bins``)."""
+        return bins(self.seconds, self.gaps(), self.started_at, buckets)
 
 
 @dataclass(frozen=True, slots=True)
@@ -331,12 +245,6 @@ def thin(points: Sequence[T], most: int) -> list[T]:
     return [*(points[int(index * step)] for index in range(most - 1)), points[-1]]
 
 
-def _covers(gap: Gap, lo: float, hi: float, start: float) -> bool:
-    begin = gap.from_ts if gap.from_ts is not None else start
-    end = gap.to_ts if gap.to_ts is not None else begin
-    return begin < hi and end > lo
-
-
 def _block(made: dict[Any, dict[int, Any]], old: Mapping[Any, Mapping[int, Any]], key: Any) -> Any:
     block = made.get(key)
     if block is None:
@@ -346,20 +254,6 @@ def _block(made: dict[Any, dict[int, Any]], old: Mapping[Any, Mapping[int, Any]]
 
 def _frozen(blocks: dict[Any, dict[int, Any]]) -> dict[Any, Mapping[int, Any]]:
     return {key: MappingProxyType(block) for key, block in blocks.items()}
-
-
-def _merge_spans(spans: tuple[Span, ...], batch: list[Span]) -> tuple[Span, ...]:
-    if not batch:
-        return spans
-    merged: list[Span] = []
-    for span in sorted((*spans, *batch), key=lambda s: s.first_seq):
-        if merged and span.first_seq <= merged[-1].last_seq + 1:
-            last = merged[-1]
-            if span.last_seq > last.last_seq:
-                merged[-1] = replace(last, last_seq=span.last_seq, last_ts=span.last_ts)
-        else:
-            merged.append(span)
-    return tuple(merged)
 
 
 def _number(value: Any) -> float | None:

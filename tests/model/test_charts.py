@@ -10,7 +10,8 @@ import pytest
 
 from arena_tui.arena.runs import RunPlanner, run_events
 from arena_tui.broker.models import Envelope, Event
-from arena_tui.model.charts import BLOCK, ChartData, Gap, TurnCost, thin
+from arena_tui.model.chart_activity import Gap
+from arena_tui.model.charts import BLOCK, ChartData, TurnCost, thin
 
 T0 = datetime(2026, 6, 7, 12, 0, tzinfo=UTC)
 

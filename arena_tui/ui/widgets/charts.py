@@ -20,7 +20,8 @@ from textual.reactive import var
 from textual_plot import HiResMode, PlotWidget
 
 from arena_tui.broker.models import Seq
-from arena_tui.model.charts import WORLD_FIELDS, ActivitySeries, ChartData, thin
+from arena_tui.model.chart_activity import ActivitySeries
+from arena_tui.model.charts import WORLD_FIELDS, ChartData, thin
 
 WORLD_STYLES = ("#d7875f", "#87af5f", "#ffd75f", "#a8a8a8", "#5fd7ff")
 """food, wood, gold, stone, population."""
