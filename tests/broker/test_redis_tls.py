@@ -16,7 +16,9 @@ from collections.abc import Iterator
 import pytest
 
 from arena_tui.broker import BrokerConfigError, BrokerUnavailableError, Event, RunStatus
-from arena_tui.broker.follow import Backoff, Batch, FollowItem, Reconnected, follow
+from arena_tui.broker.backoff import Backoff
+from arena_tui.broker.follow import follow
+from arena_tui.broker.follow_items import Batch, FollowItem, Reconnected
 from arena_tui.broker.redis import RedisStreamsBroker, connection
 from arena_tui.broker.redis.connection import PROBE_TIMEOUT_S
 from arena_tui.broker.redis.errors import SuspectTLS
