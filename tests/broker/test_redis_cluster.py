@@ -3,22 +3,26 @@
 ``REDIS_URL`` names one node; the broker finds out it is a cluster and reads through redis-py's
 cluster client. The runs' keys fall on different nodes (the arena uses no hash tags): listing
 sees every run from every primary, a tail follows its stream's slot when it moves to another
-node (MOVED), and publishing is the arena's INCR then XADD, which ``smoke`` says.
+node (MOVED), and publishing is the arena's INCR then XADD, which ``smoke`` says. The README's
+cluster ACL lines (read from the README itself) let a viewer list and tail and a producer
+publish; a viewer missing one of the two cluster grants is told which.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
+import secrets
+from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from arena_tui.broker import Event, RunStatus, codec
+from arena_tui.broker import BrokerPermissionError, Event, RunStatus, codec
 from arena_tui.broker.redis import RedisStreamsBroker
 from arena_tui.broker.redis.cluster import PUBLISH_NOTE
-from tests.broker.cluster_support import LocalCluster
+from tests.broker.cluster_support import LocalCluster, command
 from tests.support.cli import run_cli
 
 pytestmark = pytest.mark.redis
@@ -28,6 +32,45 @@ pytestmark = pytest.mark.redis
 def cluster() -> Iterator[LocalCluster]:
     with LocalCluster() as running:
         yield running
+
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+def readme_cluster_line(role: str) -> list[str]:
+    """The README's ``ACL SETUSER <role> ...`` line for a cluster, split into words."""
+    (line,) = [
+        line
+        for line in README.read_text().splitlines()
+        if line.startswith(f"ACL SETUSER {role} ") and "+cluster|slots" in line
+    ]
+    return line.split()
+
+
+MakeUser = Callable[[list[str]], str]
+
+
+@pytest.fixture
+def cluster_user(cluster: LocalCluster, key_prefix: str) -> Iterator[MakeUser]:
+    """Makes an ACL user on every node from an ``ACL SETUSER`` line (its name, password and
+    ``~arena:*`` replaced); returns a URL for it; all dropped at teardown."""
+    made: list[str] = []
+
+    def make(line: list[str]) -> str:
+        name, password = f"u{secrets.token_hex(4)}", secrets.token_hex(8)
+        rules = [
+            f">{password}" if w.startswith(">") else f"~{key_prefix}:*" if w == "~arena:*" else w
+            for w in line[3:]
+        ]
+        for node in cluster.primaries + cluster.replicas:
+            command(cluster.client(node), "ACL", "SETUSER", name, *rules)
+        made.append(name)
+        return f"redis://{name}:{password}@127.0.0.1:{cluster.primaries[1].port}/0"
+
+    yield make
+    for node in cluster.primaries + cluster.replicas:
+        if made:
+            command(cluster.client(node), "ACL", "DELUSER", *made)
 
 
 @pytest.fixture
@@ -113,6 +156,79 @@ async def test_a_tail_follows_its_stream_to_another_node(
     await asyncio.wait_for(task, 15)
 
     assert got == list(range(1, 11))
+
+
+async def test_the_readme_viewer_line_lists_and_tails_on_a_cluster(
+    broker: RedisStreamsBroker, cluster_user: MakeUser, key_prefix: str
+) -> None:
+    run_ids = [f"run{i}" for i in range(6)]
+    for run_id in run_ids:
+        await broker.open_run(run_id)
+        await broker.publish_many(run_id, [event(run_id, i) for i in range(3)])
+    viewer = RedisStreamsBroker(cluster_user(readme_cluster_line("viewer")), key_prefix=key_prefix)
+    try:
+        infos = {info.run_id: info for info in await viewer.list_runs()}
+        assert sorted(infos) == run_ids
+        assert all(info.last_seq == 3 for info in infos.values())
+        tail = asyncio.create_task(_seqs(viewer, "run4"))
+        await broker.publish_many("run4", [event("run4", i) for i in range(3, 5)])
+        await broker.close_run("run4")
+        assert await asyncio.wait_for(tail, 10) == [1, 2, 3, 4, 5]
+        with pytest.raises(BrokerPermissionError, match="run SET"):
+            await viewer.open_run("r2")
+    finally:
+        await viewer.aclose()
+
+
+async def test_the_readme_producer_line_publishes_on_a_cluster(
+    cluster_user: MakeUser, key_prefix: str
+) -> None:
+    url = cluster_user(readme_cluster_line("producer"))
+    producer = RedisStreamsBroker(url, key_prefix=key_prefix)
+    try:
+        await producer.open_run("r1")
+        assert await producer.publish_many("r1", [event("r1", i) for i in range(3)]) == [1, 2, 3]
+        await producer.close_run("r1")
+        await producer.reap("r1")
+    finally:
+        await producer.aclose()
+
+
+@pytest.mark.parametrize(
+    ("dropped", "says"),
+    [
+        (
+            "+info",
+            "is a Redis Cluster node (it answered MOVED), but Redis user '{user}' may not run "
+            "INFO, which tells a cluster from a single server: grant it with ACL SETUSER {user} "
+            "+info +cluster|slots on every node (README: Redis Cluster)",
+        ),
+        (
+            "+cluster|slots",
+            "lacks the permission to run CLUSTER SLOTS (NOPERM): grant it with "
+            "ACL SETUSER {user} +cluster|slots",
+        ),
+    ],
+)
+async def test_a_viewer_without_a_cluster_grant_is_told_which(
+    broker: RedisStreamsBroker, cluster_user: MakeUser, key_prefix: str, dropped: str, says: str
+) -> None:
+    for i in range(6):  # some of them on a node other than the one the URL names
+        await broker.open_run(f"run{i}")
+    line = [word for word in readme_cluster_line("viewer") if word != dropped]
+    url = cluster_user(line)
+    viewer = RedisStreamsBroker(url, key_prefix=key_prefix)
+    try:
+        with pytest.raises(BrokerPermissionError) as refused:
+            await viewer.list_runs()
+    finally:
+        await viewer.aclose()
+    user = url.removeprefix("redis://").split(":")[0]
+    assert says.format(user=user) in str(refused.value)
+
+
+async def _seqs(broker: RedisStreamsBroker, run_id: str) -> list[int]:
+    return [envelope.seq async for envelope in broker.stream(run_id)]
 
 
 def test_smoke_on_a_cluster_passes_and_says_how_it_publishes(

@@ -32,6 +32,7 @@ from arena_tui.broker.errors import (
 )
 
 T = TypeVar("T")
+E = TypeVar("E", bound=BaseException)
 
 
 class NoAuthRetry(Retry):
@@ -116,6 +117,17 @@ def _username(url: str) -> str | None:
         return None
 
 
+def cluster_unseen_message(url: str, user: str | None) -> str:
+    """A cluster node answered MOVED to a client that took it for a single server, because
+    the user may not run INFO (how ``Connections.ready`` tells them apart)."""
+    user = user or _username(url) or "default"
+    return (
+        f"Redis at {url_display(url)} is a Redis Cluster node (it answered MOVED), but Redis "
+        f"user {user!r} may not run INFO, which tells a cluster from a single server: grant it "
+        f"with ACL SETUSER {user} +info +cluster|slots on every node (README: Redis Cluster)"
+    )
+
+
 def readonly_message(url: str) -> str:
     return (
         f"Redis at {url_display(url)} is a read-only replica: it refused a write. "
@@ -180,6 +192,9 @@ def translate_errors(url: str, user: str | None = None) -> Iterator[None]:
         raise BrokerPermissionError(message, url=url, command=command) from exc
     except rex.ReadOnlyError as exc:
         raise BrokerError(readonly_message(url)) from exc
+    except rex.AskError as exc:  # MOVED or ASK to the standalone client: INFO was refused
+        message = cluster_unseen_message(url, user)
+        raise BrokerPermissionError(message, url=url, command="INFO") from exc
     except rex.ResponseError as exc:
         text = str(exc)
         # without AUTH, Redis answers NOAUTH, or for a long command (a publish script call)
@@ -197,18 +212,27 @@ def translate_errors(url: str, user: str | None = None) -> Iterator[None]:
     except rex.RedisError as exc:
         raise BrokerError(f"Redis at {url_display(url)}: {type(exc).__name__}: {exc}") from exc
     except rex.RedisClusterException as exc:  # not a RedisError: no node reachable, no slot map
+        refused = _in_chain(exc, rex.NoPermissionError)  # CLUSTER SLOTS, which finds the nodes
+        if refused is not None:
+            message, command = permission_message(url, str(refused), user)
+            raise BrokerPermissionError(message, url=url, command=command) from exc
         raise BrokerUnavailableError(
             f"Redis Cluster at {url_display(url)}: {exc}; check that its nodes are up", url=url
         ) from exc
 
 
-def _ssl_cause(exc: BaseException) -> ssl.SSLError | None:
+def _in_chain(exc: BaseException, kind: type[E]) -> E | None:
+    """The first ``kind`` among ``exc`` and its causes (or contexts), if any."""
     seen: BaseException | None = exc
     while seen is not None:
-        if isinstance(seen, ssl.SSLError):
+        if isinstance(seen, kind):
             return seen
         seen = seen.__cause__ or seen.__context__
     return None
+
+
+def _ssl_cause(exc: BaseException) -> ssl.SSLError | None:
+    return _in_chain(exc, ssl.SSLError)
 
 
 def _suspect_tls(url: str, exc: BaseException) -> bool:
@@ -220,9 +244,4 @@ def _suspect_tls(url: str, exc: BaseException) -> bool:
     probe would wait its full timeout on a plain server that ignores a TLS hello."""
     if url.strip().lower().startswith("rediss://"):
         return isinstance(exc, rex.TimeoutError | TimeoutError)
-    seen: BaseException | None = exc
-    while seen is not None:
-        if isinstance(seen, ConnectionResetError):
-            return True
-        seen = seen.__cause__ or seen.__context__
-    return "Connection reset by peer" in str(exc)
+    return _in_chain(exc, ConnectionResetError) is not None or "Connection reset" in str(exc)
