@@ -1,7 +1,8 @@
 """Loaded only into the soak's app processes (``PYTHONPATH`` points here).
 
 Every 5 s it writes the number of asyncio tasks of the app's event loop to
-``$SOAK_PROBE_DIR/<pid>.json`` (counted in the loop's own thread, ``call_soon_threadsafe``):
+``$SOAK_PROBE_DIR/<pid>.json``, with how many run each coroutine (by qualified name: which
+kind piles up), counted in the loop's own thread (``call_soon_threadsafe``):
 the app cannot be asked from outside how many tasks it runs. When the file
 ``<pid>.dump`` appears, it writes every thread's stack and every task's stack to
 ``<pid>.stacks`` (how the soak shows where an app hangs). It changes nothing else.
@@ -33,9 +34,14 @@ def _install() -> None:
     base = os.path.join(_DIR, str(os.getpid()))
 
     def count() -> None:
-        tasks = len(asyncio.all_tasks())
+        tasks = asyncio.all_tasks()
+        names: dict[str, int] = {}
+        for task in tasks:
+            coro = task.get_coro()
+            name = getattr(coro, "__qualname__", None) or task.get_name()
+            names[name] = names.get(name, 0) + 1
         with open(base + ".tmp", "w") as out:
-            json.dump({"tasks": tasks, "at": time.monotonic()}, out)
+            json.dump({"tasks": len(tasks), "names": names, "at": time.monotonic()}, out)
         os.replace(base + ".tmp", base + ".json")
 
     def task_stacks() -> None:

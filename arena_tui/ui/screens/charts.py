@@ -8,6 +8,11 @@ other. The plots are redrawn at most ``REDRAW_S`` apart, never per event, and th
 how much of the history is read, so a long run's charts fill in while keys keep working. Only
 the tab on screen is drawn; the others are drawn when they are shown.
 
+A history read the broker refuses (unreachable, a run reaped meanwhile) is said in the title,
+and the charts keep what they folded: the worker must not raise, or Textual ends the app (the
+soak's replay app died that way during a stalled Redis). Closing and opening the charts reads
+again.
+
 The screen is dismissed with the seq to jump to (Enter or a click on the activity chart), or
 None (Escape, ``i``).
 """
@@ -25,6 +30,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static, TabbedContent, TabPane
 from textual_plot import PlotWidget
 
+from arena_tui.broker.errors import BrokerError
 from arena_tui.broker.models import Envelope, Seq
 from arena_tui.broker.protocol import EventBroker
 from arena_tui.model.charts import ChartData
@@ -81,6 +87,8 @@ class ChartsScreen(Screen[Seq | None]):
         self._data = ChartData.start(live_from, started_at)
         self._pending: list[Envelope] = []
         self._dirty = True
+        self._failed = ""
+        """Why the history read stopped ("" while it goes on or when it is done)."""
 
     def compose(self) -> ComposeResult:
         yield Static(id="charts-title")
@@ -120,11 +128,15 @@ class ChartsScreen(Screen[Seq | None]):
 
     @work(exclusive=True, group="charts")
     async def read_history(self) -> None:
-        async for data in fold_history(self.broker, self.run_id, self._data):
-            if data.complete and self._pending:
-                data = data.add(self._pending)
-                self._pending.clear()
-            self._data = data
+        try:
+            async for data in fold_history(self.broker, self.run_id, self._data):
+                if data.complete and self._pending:
+                    data = data.add(self._pending)
+                    self._pending.clear()
+                self._data = data
+                self._dirty = True
+        except BrokerError as exc:
+            self._failed = f" · cannot read the run: {exc}"
             self._dirty = True
 
     def _redraw_if_dirty(self) -> None:
@@ -137,6 +149,7 @@ class ChartsScreen(Screen[Seq | None]):
         agents = data.agents()
         agent = self.cursor_agent if self.cursor_agent in agents else next(iter(agents), None)
         reading = "" if data.complete else f" · reading the run {data.progress:.0%}…"
+        reading = self._failed or reading
         shown = f" · world of agent {short_id(agent, 4)}" if agent else ""
         self.query_one("#charts-title", Static).update(f"charts · {self.run_title}{shown}{reading}")
         tab = self.query_one(TabbedContent).active
