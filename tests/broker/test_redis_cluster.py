@@ -211,10 +211,22 @@ async def test_the_readme_producer_line_publishes_on_a_cluster(
     ],
 )
 async def test_a_viewer_without_a_cluster_grant_is_told_which(
-    broker: RedisStreamsBroker, cluster_user: MakeUser, key_prefix: str, dropped: str, says: str
+    cluster: LocalCluster,
+    broker: RedisStreamsBroker,
+    cluster_user: MakeUser,
+    key_prefix: str,
+    dropped: str,
+    says: str,
 ) -> None:
-    for i in range(6):  # some of them on a node other than the one the URL names
-        await broker.open_run(f"run{i}")
+    run_ids: list[str] = []  # till one is listed from the URL's node with a key elsewhere
+    while not any(
+        cluster.owner(keys.open) == 1 and cluster.owner(keys.seq) != 1
+        for keys in map(broker.keys, run_ids)
+    ):
+        run_ids.append(f"run{len(run_ids)}")
+    for run_id in run_ids:
+        await broker.open_run(run_id)
+        await broker.publish(run_id, event(run_id, 0))
     line = [word for word in readme_cluster_line("viewer") if word != dropped]
     url = cluster_user(line)
     viewer = RedisStreamsBroker(url, key_prefix=key_prefix)
@@ -225,6 +237,19 @@ async def test_a_viewer_without_a_cluster_grant_is_told_which(
         await viewer.aclose()
     user = url.removeprefix("redis://").split(":")[0]
     assert says.format(user=user) in str(refused.value)
+
+
+async def test_a_tail_without_info_is_told_too(
+    broker: RedisStreamsBroker, cluster_user: MakeUser, key_prefix: str
+) -> None:
+    await broker.open_run("r1")  # EXISTS of its three keys: CROSSSLOT to a single-server client
+    line = [word for word in readme_cluster_line("viewer") if word != "+info"]
+    viewer = RedisStreamsBroker(cluster_user(line), key_prefix=key_prefix)
+    try:
+        with pytest.raises(BrokerPermissionError, match=r"\(it answered CROSSSLOT\), but Redis"):
+            await _seqs(viewer, "r1")
+    finally:
+        await viewer.aclose()
 
 
 async def _seqs(broker: RedisStreamsBroker, run_id: str) -> list[int]:

@@ -117,12 +117,12 @@ def _username(url: str) -> str | None:
         return None
 
 
-def cluster_unseen_message(url: str, user: str | None) -> str:
-    """A cluster node answered MOVED to a client that took it for a single server, because
-    the user may not run INFO (how ``Connections.ready`` tells them apart)."""
+def cluster_unseen_message(url: str, user: str | None, answer: str) -> str:
+    """A cluster node answered MOVED (or CROSSSLOT) to a client that took it for a single
+    server, because the user may not run INFO (how ``Connections.ready`` tells them apart)."""
     user = user or _username(url) or "default"
     return (
-        f"Redis at {url_display(url)} is a Redis Cluster node (it answered MOVED), but Redis "
+        f"Redis at {url_display(url)} is a Redis Cluster node (it answered {answer}), but Redis "
         f"user {user!r} may not run INFO, which tells a cluster from a single server: grant it "
         f"with ACL SETUSER {user} +info +cluster|slots on every node (README: Redis Cluster)"
     )
@@ -192,8 +192,10 @@ def translate_errors(url: str, user: str | None = None) -> Iterator[None]:
         raise BrokerPermissionError(message, url=url, command=command) from exc
     except rex.ReadOnlyError as exc:
         raise BrokerError(readonly_message(url)) from exc
-    except rex.AskError as exc:  # MOVED or ASK to the standalone client: INFO was refused
-        message = cluster_unseen_message(url, user)
+    except (rex.AskError, rex.ClusterCrossSlotError) as exc:  # to the standalone client: a
+        # cluster node taken for a single server, as the user may not run INFO
+        answer = "CROSSSLOT" if isinstance(exc, rex.ClusterCrossSlotError) else "MOVED"
+        message = cluster_unseen_message(url, user, answer)
         raise BrokerPermissionError(message, url=url, command="INFO") from exc
     except rex.ResponseError as exc:
         text = str(exc)
