@@ -11,7 +11,7 @@ import pytest
 
 from arena_tui import __version__
 from arena_tui.broker.factory import BrokerSettings
-from arena_tui.cli import mask_secrets
+from arena_tui.cli.edge import mask_secrets
 from tests.support.cli import Cli
 
 
