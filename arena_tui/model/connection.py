@@ -46,6 +46,9 @@ class Connection:
     """Monotonic time of the last live event (or of the tail's start)."""
     stale_since: datetime | None = None
     reason: str = ""
+    gone: bool = False
+    """The finished run's keys are no longer in the broker (deleted, reaped, or lost by a
+    restart without persistence): the events on screen are the only copy left."""
 
     def live(self, now: float) -> Connection:
         return replace(self, phase=Phase.LIVE, attempt=0, retry_at=None, last_event_at=now)
@@ -67,6 +70,9 @@ class Connection:
     def finished(self, seq: int) -> Connection:
         return replace(self, phase=Phase.FINISHED, finished_seq=seq, retry_at=None)
 
+    def gone_from_broker(self) -> Connection:
+        return replace(self, gone=True)
+
     def stale(self, since: datetime | None) -> Connection:
         return replace(self, stale_since=since)
 
@@ -81,6 +87,8 @@ class Connection:
                 wait = math.ceil((self.retry_at or now) - now)
                 when = f"next in {wait} s" if wait > 0 else "trying now"
                 return f"reconnecting (attempt {self.attempt}, {when})"
+            case Phase.FINISHED if self.gone:
+                return f"gone from the broker (finished at seq {self.finished_seq:,})"
             case Phase.FINISHED:
                 return f"finished at seq {self.finished_seq:,}"
             case Phase.CONNECTING:
@@ -98,7 +106,7 @@ class Connection:
                 wait = math.ceil((self.retry_at or now) - now)
                 return f"reconnecting #{self.attempt}" + (f" {wait} s" if wait > 0 else "")
             case Phase.FINISHED:
-                return "finished"
+                return "gone" if self.gone else "finished"
             case Phase.LIVE:
                 if self.stale_since is not None:
                     return "stale"

@@ -172,6 +172,19 @@ class RunFeed:
             self.start(run_id, pane.view.tail_from)
             screen.kinds.start(run_id, pane.view.tail_from)
 
+    def check_gone(self, run_id: str) -> None:
+        """The finished open run is not listed: say so if a read finds no key of it."""
+
+        async def check() -> None:
+            with contextlib.suppress(BrokerError):  # unreachable: the next listing asks again
+                try:
+                    await self.screen.broker.read_range(run_id, 0, count=1, direction="backward")
+                except RunNotFoundError:
+                    if self.screen.run_id == run_id:
+                        self.screen.connection = self.screen.connection.gone_from_broker()
+
+        self.screen.run_worker(check(), name="gone", group="gone", exclusive=True)
+
     def _fetch_failed(self, fetch: Fetch, error: Exception) -> None:
         screen = self.screen
         message = str(error)

@@ -35,7 +35,7 @@ from arena_tui.broker.models import Envelope, RunInfo, RunStatus, Seq
 from arena_tui.broker.protocol import EventBroker
 from arena_tui.config import Settings
 from arena_tui.model.activity import Activity
-from arena_tui.model.connection import Connection
+from arena_tui.model.connection import Connection, Phase
 from arena_tui.model.match import EventFilter
 from arena_tui.model.rate import RateMeter
 from arena_tui.model.runs import run_label
@@ -164,6 +164,8 @@ class WatchScreen(Screen[None]):
             return
         info = runs.get(self.run_id)
         if info is None:
+            if self.connection.phase is Phase.FINISHED and not self.connection.gone:
+                self.feed.check_gone(self.run_id)  # not listed: deleted since it finished?
             return
         if info.available_from:
             self.kinds.trim(info.available_from)
