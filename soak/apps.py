@@ -11,6 +11,7 @@ Roles: ``follow`` (120x40) follows a live run and now and then opens another fro
 sidebar (focus moves through the command palette: End or Home in the sidebar would pick a
 run); ``scrollback`` (80x24) sits paused, paging up and down through the log and jumping
 home; ``replay`` (160x48) replays a run at 10x (``p p``) and starts over when it ends.
+The tmux server itself is ``soak.tmux``.
 """
 
 from __future__ import annotations
@@ -27,9 +28,9 @@ from pathlib import Path
 
 from soak import procs
 from soak.cluster import Cluster, RunBook
+from soak.tmux import Tmux
 
 SCRIPT = str(Path(sys.executable).with_name("arena-tui"))
-PROBE_DIR = Path(__file__).resolve().parent / "probe"
 SIZES = {"follow": (120, 40), "scrollback": (80, 24), "replay": (160, 48)}
 STATUS = re.compile(r"seq ([\d,]+) / ([\d,]+)")
 HEADER_RUN = re.compile(r"── \S+ ([0-9a-f]{8})… ──")
@@ -222,21 +223,31 @@ class App:
     def final_view(self) -> dict[str, object]:
         """Stop replay/scrolling, follow the newest event, read the status bar back.
 
-        An app left on a run that no longer exists (wiped) first opens another one from the
-        sidebar, as a person would, so that there is something to compare with Redis. A
-        replay is paused (space) only while it plays (space would start one otherwise)."""
+        An app left on a run that no longer exists (wiped by a restart without persistence,
+        or flushed) must say so ("gone from the broker", keeping its events) if it had seen
+        the run finish; then it is started again on a run that exists, as an operator would,
+        so that there is something to compare with Redis. (Switching from the sidebar through
+        the palette was tried first and proved unreliable: a palette left open took every
+        later key into its input.) A replay is paused (space) only while it plays
+        (space would start one otherwise)."""
+        for _ in range(2):  # a palette or a prompt left open would take the keys below
+            self.keys("Escape")
+            time.sleep(0.3)
         for _ in range(3):  # a screen over the log (charts, help, a prompt) hides the header
             if HEADER_RUN.search(self.screen()):
                 break
             self.keys("Escape")
             time.sleep(0.5)
-        for attempt in range(6):
-            shown = self.shown_run()
-            if shown is not None and self.cluster.exists(shown):
-                break
-            self.palette("Focus runs")
-            self.keys("Home", *(["Down"] * attempt), "Enter")
-            time.sleep(2.0)
+        gone: dict[str, object] | None = None
+        shown = self.shown_run()
+        if shown is not None and not self.cluster.exists(shown):
+            screen = self.wait_screen(lambda s: "gone from the broker" in self.status_line(s), 8)
+            status = self.status_line(screen)
+            gone = {"run": shown, "status_line": status, "said": "gone from the broker" in status}
+            run_id = self.existing_run()
+            if run_id is not None:
+                self.quit("its run was deleted")
+                self.launch(run_id)
         self.palette("Focus log")  # End in the sidebar would select its last run
         screen = self.screen()
         for _ in range(5):
@@ -259,7 +270,15 @@ class App:
             "cursor_seq": int(found[1].replace(",", "")) if found else None,
             "newest_seq": int(found[2].replace(",", "")) if found else None,
             "bad_state": next((b for b in BAD_STATES if b in status), None),
+            "gone_run": gone,
         }
+
+    def existing_run(self) -> str | None:
+        """The newest run Redis still holds (open or finished), if any."""
+        for run in sorted(self.book.all_runs(), key=lambda r: r.opened, reverse=True):
+            if self.cluster.exists(run.run_id):
+                return run.run_id
+        return None
 
     @staticmethod
     def status_line(screen: str) -> str:
@@ -275,65 +294,3 @@ class App:
 def _alive(pid: int) -> bool:
     """Running (a zombie waiting for tmux to reap it has exited)."""
     return procs.alive(pid)
-
-
-class Tmux:
-    """A private tmux server: its own socket, started with a scrubbed environment."""
-
-    def __init__(self, socket: str, work: Path) -> None:
-        self.socket = socket
-        self.env = {k: v for k, v in os.environ.items() if not k.startswith(("ARENA_", "REDIS_"))}
-        self.env["PYTHONPATH"] = str(PROBE_DIR)
-        self.env["SOAK_PROBE_DIR"] = str(work / "probe")
-        (work / "probe").mkdir(exist_ok=True)
-
-    def run(self, *args: str) -> str:
-        done = subprocess.run(
-            ["tmux", "-L", self.socket, *args],
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=20,
-            check=False,
-        )
-        return done.stdout
-
-    def new_session(self, name: str, width: int, height: int, command: str, cwd: Path) -> None:
-        self.kill_session(name)
-        self.run(
-            "new-session",
-            "-d",
-            "-s",
-            name,
-            "-x",
-            str(width),
-            "-y",
-            str(height),
-            "-c",
-            str(cwd),
-            "-e",
-            f"PYTHONPATH={self.env['PYTHONPATH']}",
-            "-e",
-            f"SOAK_PROBE_DIR={self.env['SOAK_PROBE_DIR']}",
-            command,
-        )
-        # a pane whose app exits on its own stays, with the app's last words on screen
-        self.run("set-option", "-t", name, "remain-on-exit", "on")
-
-    def pane_pid(self, name: str) -> int:
-        return int(self.run("display-message", "-p", "-t", name, "#{pane_pid}").strip())
-
-    def send_keys(self, name: str, *keys: str) -> None:
-        self.run("send-keys", "-t", name, *keys)
-
-    def send_literal(self, name: str, text: str) -> None:
-        self.run("send-keys", "-t", name, "-l", text)
-
-    def capture(self, name: str) -> str:
-        return self.run("capture-pane", "-p", "-t", name)
-
-    def kill_session(self, name: str) -> None:
-        self.run("kill-session", "-t", name)
-
-    def kill_server(self) -> None:
-        self.run("kill-server")

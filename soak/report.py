@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -74,6 +75,12 @@ def verdict(outcome: dict[str, Any]) -> list[str]:
     for view in end["apps_final"]:
         if view.get("bad_state"):
             failures.append(f"app {view['role']} ends in state {view['bad_state']}")
+        gone = view.get("gone_run")
+        if gone and not gone["said"] and "finished at seq" in gone["status_line"]:
+            failures.append(
+                f"app {view['role']}: its finished run {gone['run']} was deleted and it did not "
+                f"say so: '{gone['status_line']}'"
+            )
         if view.get("run") is None:
             failures.append(f"app {view['role']}: could not tell its run from the screen")
         elif view.get("newest_seq") != view.get("redis_last_seq"):
@@ -113,7 +120,10 @@ W, H, PAD = 720, 200, 44
 def chart(samples: list[dict[str, Any]], seed: int) -> str:
     """Two small panels (RSS in MiB, open fds) per app over the soak, one line per process
     life (a password rotation restarts the apps), as a self-contained SVG."""
-    panels = [("RSS (MiB)", lambda a: a["rss_kib"] / 1024), ("open fds", lambda a: a["fds"])]
+    panels: list[tuple[str, Callable[[dict[str, Any]], float]]] = [
+        ("RSS (MiB)", lambda a: a["rss_kib"] / 1024),
+        ("open fds", lambda a: a["fds"]),
+    ]
     t_max = max((s["t"] for s in samples), default=1.0) or 1.0
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="{2 * H + 30}" '

@@ -22,10 +22,11 @@ from pathlib import Path
 from typing import Any
 
 from soak import procs
-from soak.apps import App, Tmux
+from soak.apps import App
 from soak.cluster import Cluster, RunBook
 from soak.faults import KINDS, Fault, schedule, stop_cont
 from soak.tails import TailConsumer
+from soak.tmux import Tmux
 
 
 @dataclass
