@@ -94,7 +94,7 @@ class WatchScreen(Screen[None]):
         with Horizontal(id="body"):
             with Vertical(id="side"):
                 yield self.sidebar
-                world = WorldPanel(id="world")
+                world = WorldPanel(self.broker, id="world")
                 world.border_title = "world"
                 yield world
                 self.kinds.border_title = "kinds · retained run"
@@ -193,7 +193,7 @@ class WatchScreen(Screen[None]):
         self.status_bar.view = view
         self.run_search.take_pending()
         self.show_status()
-        self.query_one(WorldPanel).world = view.world
+        self.query_one(WorldPanel).show(view)
         self.panel.show_detail(view, self._run_started(view.run_id))
 
     def on_log_pane_detail_toggled(self) -> None:
