@@ -3,7 +3,8 @@
 ``Bench`` owns the ``RedisServer`` (``tests/support/redis_server.py``, started on a free port with a
 random password, never the machine's 6379) and hands every figure a fresh key prefix, so
 figures never see each other's runs. ``interleave`` runs a figure and its baseline one after
-the other, alternating which goes first, so that machine noise (the box is shared) hits both.
+the other, alternating which goes first, so that machine noise (the box is shared) hits both;
+``rotate`` is the same loop for more than two (a figure against two baselines).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import gc
 import itertools
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,7 +25,7 @@ if str(ROOT) not in sys.path:
 
 from tests.support.redis_server import RedisServer  # noqa: E402
 
-__all__ = ["ROOT", "Bench", "RedisServer", "interleave"]
+__all__ = ["ROOT", "Bench", "RedisServer", "interleave", "rotate"]
 
 Run = Callable[[], Awaitable[Metrics]]
 
@@ -67,17 +68,21 @@ class Bench:
         return str(info.get("redis_version", "unknown"))
 
 
+async def rotate(jobs: Sequence[Run], repeats: int) -> list[list[Metrics]]:
+    """``repeats`` runs of each job, the order rotating by one every repeat (A B C, B C A, ...),
+    so that machine noise hits every job alike; the results collected per job, in its order."""
+    results: list[list[Metrics]] = [[] for _ in jobs]
+    for i in range(repeats):
+        shift = i % len(jobs)
+        for index in (*range(shift, len(jobs)), *range(shift)):
+            gc.collect()
+            results[index].append(await jobs[index]())
+    return results
+
+
 async def interleave(
     figure: Run, baseline: Run, repeats: int
 ) -> tuple[list[Metrics], list[Metrics]]:
     """``repeats`` runs of each, alternating order (F B, B F, F B, ...), collected apart."""
-    runs: list[Metrics] = []
-    base: list[Metrics] = []
-    for i in range(repeats):
-        order = (
-            ((figure, runs), (baseline, base)) if i % 2 == 0 else ((baseline, base), (figure, runs))
-        )
-        for job, out in order:
-            gc.collect()
-            out.append(await job())
+    runs, base = await rotate((figure, baseline), repeats)
     return runs, base

@@ -20,10 +20,7 @@ import os
 import signal
 import sys
 import time
-from typing import Any
 
-from arena_tui.broker import codec
-from arena_tui.broker.models import RunMeta
 from bench import data
 from bench.harness import ROOT, Bench, interleave
 from bench.report import FigureResult, Metrics, Row, Target, summarise
@@ -34,48 +31,22 @@ SECONDS = 20.0
 RATE = 500.0
 
 
-def _rows(scenario: str) -> tuple[Row, Row]:
-    label = "no viewer"
-    p99 = Row(
-        name=f"12 producer p99, 10 viewers ({scenario})",
-        metric="p99_ms",
-        unit="ms",
-        target=Target("added", "<=", 1.0),
-        baseline_metric="p99_ms",
-        baseline_label=label,
-        method=__doc__ or "",
-    )
-    cpu = Row(
-        name=f"12 Redis CPU, 10 viewers ({scenario})",
-        metric="cpu_pct",
-        unit="%",
-        target=Target("added", "<=", 5.0),
-        baseline_metric="cpu_pct",
-        baseline_label=label,
-        method=__doc__ or "",
-    )
-    return p99, cpu
-
-
-def _populate(bench: Bench, prefix: str, runs: int, open_every: int) -> None:
-    client = bench.server.client()
-    sentinel = codec.encode_meta(RunMeta(label="rank"))
-    template = [dict(codec.encode_event(e)) for e in data.events("x" * 32, EVENTS_PER_RUN)]
-    try:
-        pipe = client.pipeline(transaction=False)
-        for i in range(runs):
-            head = f"{prefix}:run:{i:032x}"
-            if open_every and i % open_every == 0:
-                pipe.set(f"{head}:open", sentinel, ex=21_600)
-            pipe.set(f"{head}:seq", EVENTS_PER_RUN)
-            for seq, fields in enumerate(template, start=1):
-                entry: dict[Any, Any] = {**fields, b"r": f"{i:032x}".encode()}
-                pipe.xadd(f"{head}:events", entry, id=codec.entry_id(seq))
-            if i % 200 == 199:
-                pipe.execute()
-        pipe.execute()
-    finally:
-        client.close()
+def _rows(scenario: str) -> list[Row]:
+    return [
+        Row(
+            name=f"12 {what}, 10 viewers ({scenario})",
+            metric=metric,
+            unit=unit,
+            target=Target("added", "<=", most),
+            baseline_metric=metric,
+            baseline_label="no viewer",
+            method=__doc__ or "",
+        )
+        for what, metric, unit, most in (
+            ("producer p99", "p99_ms", "ms", 1.0),
+            ("Redis CPU", "cpu_pct", "%", 5.0),
+        )
+    ]
 
 
 def _cpu_seconds(bench: Bench) -> float:
@@ -130,7 +101,13 @@ async def run(bench: Bench) -> list[FigureResult]:
     results: list[FigureResult] = []
     for scenario, open_every in (("10,000 runs", 0), ("1,000 of them open", 10)):
         prefix = bench.prefix("footprint")
-        _populate(bench, prefix, n_runs, open_every)
+        client = bench.server.client()
+        try:
+            data.write_runs(
+                client, prefix, n_runs, events_per_run=EVENTS_PER_RUN, open_every=open_every
+            )
+        finally:
+            client.close()
 
         async def with_viewers(prefix: str = prefix) -> Metrics:
             return await _measure(bench, prefix, VIEWERS, seconds)

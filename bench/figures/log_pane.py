@@ -13,6 +13,7 @@ encoded frame (``bench.probe``). Figure: events/s into our pane; baselines: even
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable, Sequence
 
@@ -27,7 +28,7 @@ from arena_tui.model.summary import summarize
 from arena_tui.ui.widgets.log.pane import LogPane
 from bench import data
 from bench.app_driver import SIZE, until
-from bench.harness import ROOT, Bench
+from bench.harness import ROOT, Bench, rotate
 from bench.probe import FrameProbe, within
 from bench.report import FigureResult, Metrics, Row, Target, summarise
 
@@ -74,7 +75,10 @@ def _feed_rich(widget: Widget, batch: Sequence[Envelope]) -> None:
         widget.write(Text(_line(envelope)))
 
 
-async def _throughput(widget: Widget, feed: Feed, envelopes: Sequence[Envelope]) -> Metrics:
+async def _throughput(
+    make: Callable[[], Widget], feed: Feed, envelopes: Sequence[Envelope]
+) -> Metrics:
+    widget = make()
     app = _OneWidget(widget)
     async with app.run_test(size=SIZE):
         probe = FrameProbe(app)
@@ -101,11 +105,9 @@ async def run(bench: Bench) -> list[FigureResult]:
         ("log", lambda: Log(max_lines=MAX_ROWS), _feed_log),
         ("rich", lambda: RichLog(max_lines=MAX_ROWS), _feed_rich),
     ]
-    runs: dict[str, list[Metrics]] = {name: [] for name, _, _ in variants}
-    for repeat in range(bench.repeats):
-        shift = repeat % len(variants)
-        for name, make, feed in variants[shift:] + variants[:shift]:
-            runs[name].append(await _throughput(make(), feed, envelopes))
+    jobs = [functools.partial(_throughput, make, feed, envelopes) for _, make, feed in variants]
+    results = await rotate(jobs, bench.repeats)
+    runs = {name: result for (name, _, _), result in zip(variants, results, strict=True)}
     rows: list[FigureResult] = []
     for name, label in (("log", "Textual Log (write_lines)"), ("rich", "Textual RichLog (write)")):
         row = Row(

@@ -12,12 +12,9 @@ and an XLEN per key, each its own round trip, on redis-py's asyncio client.
 from __future__ import annotations
 
 import time
-from typing import Any
 
 import redis.asyncio as aioredis
 
-from arena_tui.broker import codec
-from arena_tui.broker.models import RunMeta
 from bench import data
 from bench.harness import Bench, interleave
 from bench.report import FigureResult, Metrics, Row, Target, summarise
@@ -36,31 +33,14 @@ ROW = Row(
 )
 
 
-def _populate(bench: Bench, prefix: str, runs: int) -> None:
-    client = bench.server.client()
-    sentinel = codec.encode_meta(RunMeta(label="rank"))
-    try:
-        pipe = client.pipeline(transaction=False)
-        for i in range(runs):
-            run_id = f"{i:032x}"
-            head = f"{prefix}:run:{run_id}"
-            if i % 2 == 0:
-                pipe.set(f"{head}:open", sentinel, ex=21_600)
-            pipe.set(f"{head}:seq", EVENTS_PER_RUN)
-            for seq, event in enumerate(data.events(run_id, EVENTS_PER_RUN), start=1):
-                fields: dict[Any, Any] = dict(codec.encode_event(event))
-                pipe.xadd(f"{head}:events", fields, id=codec.entry_id(seq))
-            if i % 500 == 499:
-                pipe.execute()
-        pipe.execute()
-    finally:
-        client.close()
-
-
 async def run(bench: Bench) -> list[FigureResult]:
     n_runs = bench.size(10_000, 300)
     prefix = bench.prefix("runlist")
-    _populate(bench, prefix, n_runs)
+    sync = bench.server.client()
+    try:
+        data.write_runs(sync, prefix, n_runs, events_per_run=EVENTS_PER_RUN, open_every=2)
+    finally:
+        sync.close()
     client = aioredis.Redis.from_url(bench.url, protocol=2)
 
     async def ours() -> Metrics:
