@@ -1,7 +1,7 @@
 """The app's settings: one frozen object built from a mapping, so tests need no environment.
 
-``cli.py`` is the only place that loads ``.env`` and reads ``os.environ``; it hands the mapping
-to ``Settings.from_mapping`` and passes the result down. Variables (see ``env.example``):
+The ``cli`` package is the only place that loads ``.env`` and reads ``os.environ``; it hands the
+mapping to ``Settings.from_mapping`` and passes the result down. Variables (see ``env.example``):
 
 ==========================  ===============================================================
 ARENA_BROKER_BACKEND        ``inprocess`` (default) or ``redis``

@@ -9,7 +9,7 @@ of a prefix Redis trimmed: ``broker.cold.stitch``). An event read from the log c
 everything outside ASCII, so a record line is safe to print whatever an agent wrote (an ESC in a
 reasoning string is ``\\u001b`` on the wire, never a live escape sequence).
 
-The notices are ``follow()``'s own items (``broker/follow.py``); a record adds the run id, so
+The notices are ``follow()``'s own items (``broker/follow_items.py``); a record adds the run id, so
 one line stands on its own.
 """
 

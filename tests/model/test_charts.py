@@ -1,4 +1,5 @@
-"""The chart series (``model/charts.py``) from seeded synthetic runs and hand-made gaps."""
+"""The chart series (``model.charts``, ``model.chart_activity``) from seeded synthetic runs and
+hand-made gaps."""
 
 from __future__ import annotations
 
