@@ -1,5 +1,8 @@
 """``decode_entry``'s clean fast path must decide exactly as the tolerant path would.
 
+So must ``decode_flat`` (the same entry as Redis sends it, a flat list of names and values,
+read by position when its names are the arena's seven in order).
+
 ``test_codec`` holds the decoder to its guarantees; here every entry, clean or slightly off
 (the edge cases of ``int()``, UTF-8, ISO 8601 and JSON where a shortcut could differ), must
 decode to the same envelope as the tolerant path alone makes of it.
@@ -19,6 +22,7 @@ from arena_tui.broker.codec import (
     _decode_clean,
     _decode_tolerant,
     decode_entry,
+    decode_flat,
     encode_event,
     entry_id,
 )
@@ -72,9 +76,11 @@ def test_fast_path_decodes_as_the_tolerant_path(
     raw_id = entry_id(seq) if isinstance(seq, int) else seq
     expected = _decode_tolerant(raw_id, fields)
     assert decode_entry(raw_id, fields) == expected
+    flat = [part for pair in fields.items() for part in pair]
+    assert decode_flat(raw_id, flat) == expected
     try:
         fast = _decode_clean(raw_id, fields)
-    except (ValueError, KeyError, AttributeError, TypeError):
+    except codec._NOT_CLEAN:
         fast = None
     if fast is not None:
         assert fast == expected
@@ -92,3 +98,33 @@ def test_a_clean_entry_takes_the_fast_path(monkeypatch: pytest.MonkeyPatch) -> N
     assert decode_entry(b"7-0", fields) == expected
     with pytest.raises(AssertionError, match="tolerant path"):  # and a broken one does not
         decode_entry(b"7-0", {**fields, b"t": b"x"})
+
+
+def test_a_flat_entry_is_decoded_as_its_dict() -> None:
+    fields = encode_event(Event("r1", "a1", 4, "metric", {"name": "x", "value": 1.5}, TS))
+    flat = [part for pair in fields.items() for part in pair]
+    expected = _decode_tolerant(b"7-0", fields)
+    assert decode_flat(b"7-0", flat) == expected
+    assert not expected.problems
+    # another order, or a name twice (the last value counts, as in redis-py's dict)
+    assert decode_flat(b"7-0", flat[2:] + flat[:2]) == expected
+    twice = [*flat, b"t", b"9"]
+    assert decode_flat(b"7-0", twice) == _decode_tolerant(b"7-0", {**fields, b"t": b"9"})
+    assert decode_flat(b"7-0", twice).event.t == 9
+    # surrounding whitespace json.loads skips is left to the tolerant path: the same result
+    spaced = [b" " + v + b" " if n == b"p" else v for n, v in fields.items()]
+    flat_spaced = [part for pair in zip(fields, spaced, strict=True) for part in pair]
+    assert decode_flat(b"7-0", flat_spaced) == expected
+
+
+def test_a_clean_flat_entry_is_read_by_position(monkeypatch: pytest.MonkeyPatch) -> None:
+    fields = encode_event(Event("r1", "a1", 4, "metric", {"name": "x"}, TS))
+    flat = [part for pair in fields.items() for part in pair]
+
+    def via_dict(raw_id: bytes | str, fields: Mapping[bytes, bytes]) -> Envelope:
+        raise AssertionError("a clean flat entry was turned into a dict")
+
+    monkeypatch.setattr(codec, "decode_entry", via_dict)
+    assert decode_flat(b"7-0", flat).seq == 7
+    with pytest.raises(AssertionError, match="into a dict"):  # a broken one is
+        decode_flat(b"7-0", [*flat[:5], b"x", *flat[6:]])

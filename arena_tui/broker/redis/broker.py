@@ -19,6 +19,7 @@ from arena_tui.broker.redis.cluster import PUBLISH_NOTE
 from arena_tui.broker.redis.connection import Connections
 from arena_tui.broker.redis.keys import OPEN_TTL_S, KeyLayout, RunKeys
 from arena_tui.broker.redis.listing import RunLister, int_or_zero
+from arena_tui.broker.redis.replies import decode
 from arena_tui.broker.redis.scripts import PUBLISH_MANY, PUBLISH_ONE
 from arena_tui.broker.redis.tail import stream_batches
 
@@ -205,7 +206,7 @@ class RedisStreamsBroker:
         return ReadResult(
             run_id=run_id,
             requested=requested,
-            envelopes=tuple(codec.decode_entry(raw_id, fields) for raw_id, fields in entries),
+            envelopes=tuple(decode(entries)),
             available_from=codec.parse_entry_id(head[0][0])[0] if head else 0,
             last_seq=last_seq,
             is_open=bool(is_open),

@@ -45,6 +45,7 @@ from arena_tui.broker.redis.errors import (
     tls_server_message,
     translate_errors,
 )
+from arena_tui.broker.redis.replies import keep_raw
 from arena_tui.broker.redis.url import RedisAddress, parse_redis_url
 
 T = TypeVar("T")
@@ -86,8 +87,8 @@ class Connections:
         }
         self._retry = NoAuthRetry(ExponentialWithJitterBackoff(base=0.05, cap=0.5), command_retries)
         self._max_connections = max_connections
-        self.client: Any = aioredis.Redis(
-            **self.kwargs, retry=self._retry, max_connections=max_connections
+        self.client: Any = keep_raw(
+            aioredis.Redis(**self.kwargs, retry=self._retry, max_connections=max_connections)
         )
         """``redis.asyncio.Redis``, or ``RedisCluster`` once ``ready()`` found a cluster."""
         self.publisher: Any = aioredis.Redis(
@@ -115,8 +116,10 @@ class Connections:
 
     async def _become_cluster(self) -> None:
         old = (self.client, self.publisher)
-        self.client = cluster_client(
-            self.kwargs, self.url, retry=self._retry, max_connections=self._max_connections
+        self.client = keep_raw(
+            cluster_client(
+                self.kwargs, self.url, retry=self._retry, max_connections=self._max_connections
+            )
         )
         self.publisher = cluster_client(
             self.kwargs, self.url, retry=NoAuthRetry(NoBackoff(), 0), max_connections=4
@@ -169,7 +172,7 @@ class Connections:
             client = aioredis.Redis(
                 **self.kwargs, retry=NoAuthRetry(NoBackoff(), 0), single_connection_client=True
             )
-        reader = Reader(client, self.url, self.address, self.user)
+        reader = Reader(keep_raw(client), self.url, self.address, self.user)
         self.readers.add(reader)
         try:
             yield reader

@@ -22,8 +22,7 @@ cost the arena's producer 26 ms of p99 and Redis 43 % of a core (README, "Scalin
 No server-side call runs long: there is no Lua here, every command is O(1) or O(log n) on its
 key except the bounded SCAN steps and MGETs, and pipelines are sent in batches of
 ``FETCH_BATCH`` runs. Runs still to be read survive a cancelled call (``_pending``). The
-``:open`` sentinel, and with it the label, is deleted at close: labels
-seen while a run was open are kept for it.
+``:open`` sentinel, and with it the label, is deleted at close: labels seen while open are kept.
 """
 
 from __future__ import annotations
@@ -37,6 +36,7 @@ from typing import Any
 from arena_tui.broker import codec
 from arena_tui.broker._listing import CLOSED_GRACE_S, run_status, sort_key, sort_runs
 from arena_tui.broker.models import RunInfo, RunMeta, RunStatus
+from arena_tui.broker.redis import replies
 from arena_tui.broker.redis.connection import Connections
 from arena_tui.broker.redis.keys import OPEN_TTL_S, KeyLayout
 
@@ -239,7 +239,7 @@ class RunLister:
         opened_at = None
         if is_open and pttl > 0:
             opened_at = now - timedelta(milliseconds=OPEN_TTL_S * 1000 - pttl)
-        last_event_at = codec.decode_ts(tail[0][1].get(b"ts")) if tail else None
+        last_event_at = codec.decode_ts(replies.value(tail[0][1], b"ts")) if tail else None
         info = RunInfo(
             run_id=run_id,
             meta=meta,

@@ -22,9 +22,7 @@ from arena_tui.broker.errors import BrokerOverflowError, RunNotFoundError
 from arena_tui.broker.models import FOREIGN_SEQ_FLOOR, Envelope, Seq
 from arena_tui.broker.redis.connection import Connections, Reader
 from arena_tui.broker.redis.keys import KeyLayout, RunKeys
-
-_Entry = tuple[bytes, dict[bytes, bytes]]
-"""One stream entry as redis-py returns it with RESP2 and bytes replies."""
+from arena_tui.broker.redis.replies import Entry, decode
 
 
 async def stream_batches(
@@ -66,10 +64,10 @@ async def stream_batches(
                     return
             if conns.closed:
                 return
-            entries: list[_Entry] = reply[0][1]
+            entries: list[Entry] = reply[0][1]
             if codec.parse_entry_id(entries[0][0])[0] > wanted:
                 await _check_head(reader, run_id, keys, wanted)
-            batch = [codec.decode_entry(raw_id, fields) for raw_id, fields in entries]
+            batch = decode(entries)
             # the cursor is the last id read, never one rebuilt from its seq: after a
             # foreign "5-1" entry, "5-0" would return that entry again, for ever
             cursor, wanted = entries[-1][0], max(wanted, batch[-1].seq + 1)
@@ -91,7 +89,7 @@ def _started_over(counter: bytes | None, wanted: Seq) -> bool:
 
 async def _check_head(reader: Reader, run_id: str, keys: RunKeys, wanted: Seq) -> None:
     """Raise ``BrokerOverflowError`` if the stream's first entry is above ``wanted``."""
-    head: list[_Entry] = await reader.call(reader.client.xrange(keys.events, "-", "+", count=1))
+    head: list[Entry] = await reader.call(reader.client.xrange(keys.events, "-", "+", count=1))
     if head:
         first = codec.parse_entry_id(head[0][0])[0]
         if first > wanted:
