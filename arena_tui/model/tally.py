@@ -90,19 +90,34 @@ class Tally:
         return self._count(older) if older else self
 
     def _count(self, envelopes: Iterable[Envelope]) -> Tally:
-        touched: dict[int, list[tuple[Seq, Key]]] = {}
-        totals = Counter(self.sums)
-        for envelope in envelopes:
-            if envelope.seq < self.first_seq:
-                continue  # trimmed already: the stream no longer holds it
-            key = (envelope.event.kind, envelope.event.agent_id)
-            touched.setdefault(envelope.seq // BLOCK, []).append((envelope.seq, key))
-            totals[key] += 1
-        if not touched:
+        """Add ``envelopes`` at or above ``first_seq``, block by block, in bulk: the tail adds a
+        catch-up's every event here, so the per-event work is two list comprehensions and a
+        ``Counter.update`` (a fifth of a catch-up's time was this loop, event by event)."""
+        first = self.first_seq  # below it: trimmed already, the stream no longer holds it
+        fresh = [e for e in envelopes if e.seq >= first]
+        if not fresh:
             return self
+        seqs = [e.seq for e in fresh]
+        keys: list[Key] = [(e.event.kind, e.event.agent_id) for e in fresh]
+        if seqs != sorted(seqs):
+            pairs = sorted(zip(seqs, keys, strict=True))
+            seqs, keys = [s for s, _ in pairs], [k for _, k in pairs]
+        totals = Counter(self.sums)
+        totals.update(keys)
         blocks = dict(self.blocks)
-        for number, events in touched.items():
-            blocks[number] = blocks.get(number, Block()).with_events(events)
+        start = 0
+        while start < len(seqs):
+            number = seqs[start] // BLOCK
+            end = bisect_left(seqs, (number + 1) * BLOCK, start)
+            block = blocks.get(number, Block())
+            if not block.seqs or block.seqs[-1] < seqs[start]:  # in order after it: append
+                blocks[number] = Block(
+                    block.seqs + array("q", seqs[start:end]), block.keys + tuple(keys[start:end])
+                )
+            else:
+                pairs = list(zip(seqs[start:end], keys[start:end], strict=True))
+                blocks[number] = block.with_events(pairs)
+            start = end
         return replace(self, blocks=MappingProxyType(blocks), sums=MappingProxyType(totals))
 
     def trim(self, first_seq: Seq) -> Tally:

@@ -111,3 +111,27 @@ def test_sparkline_is_log_scaled_on_a_shared_peak() -> None:
 
 def test_env_helper_is_compatible() -> None:
     assert Tally.start(1).add([env(1)]).by_kind() == [("turn_start", 1)]
+
+
+def test_counting_in_bulk_keeps_every_block_in_seq_order() -> None:
+    """History out of order and in pieces, straddling blocks, live on top: the blocks hold
+    each counted seq once, ascending, and a trim forgets exactly those below it."""
+    import random
+
+    rng = random.Random(14)
+    history = kinds(1, *(rng.choice(["a", "b", "c"]) for _ in range(3 * BLOCK)))
+    rng.shuffle(history)
+    tally = Tally.start(live_from=2 * BLOCK + 10)
+    tally = tally.add(kinds(2 * BLOCK + 10, *["a"] * (BLOCK + 3)))  # live first
+    for start in range(0, len(history), 97):
+        tally = tally.add_history(history[start : start + 97])
+    seqs = [s for number in sorted(tally.blocks) for s in tally.blocks[number].seqs]
+    assert seqs == list(range(1, 3 * BLOCK + 13))
+    assert tally.events == 3 * BLOCK + 12
+    assert tally.trim(BLOCK + 1).events == 2 * BLOCK + 12
+    expected = {kind: 0 for kind in "abc"}
+    for e in history:
+        if e.seq < 2 * BLOCK + 10:
+            expected[e.event.kind] += 1
+    expected["a"] += BLOCK + 3
+    assert dict(tally.by_kind()) == {k: v for k, v in expected.items() if v}
