@@ -13,16 +13,22 @@ calls a closed run open for a few seconds after its last event (its grace for ru
 sentinel expired while events keep arriving), and the header must not say "finished" while the
 sidebar says open. Like the arena's ``live_runs()``, a run whose ``:open`` is gone is not open;
 should events arrive after that (a sentinel that expired under a long run) the run is open again.
+
+The sidebar shows ``rows`` (``model.groups``): runs grouped by operation, forks under their
+parent, folded groups closed. ``highlighted`` is a row id: a run id, or a group row's
+``group:…`` id, so the cursor can rest on a group to fold it. A run that disappears into a
+folded group hands the highlight to that group's row.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from types import MappingProxyType
 
 from arena_tui.broker.models import RunInfo, RunStatus, Seq
+from arena_tui.model.groups import GroupRow, Row, RunRow, operation_key, sidebar_rows
 from arena_tui.model.summary import short_id
 from arena_tui.model.text import clip, safe_text
 from arena_tui.model.words import duration
@@ -41,6 +47,10 @@ class RunList:
     """Runs the screen saw finish, with their last seq then."""
     problem: str = ""
     """Why the runs cannot be listed now (refused password, broker unreachable); "" when fine."""
+    folded: frozenset[str] = frozenset()
+    """The keys of the folded groups (``model.groups.operation_key``)."""
+    rows: tuple[Row, ...] = ()
+    """What the sidebar draws: ``sidebar_rows(runs, folded)``, kept in step by every change."""
 
     def refreshed(self, infos: Iterable[RunInfo]) -> RunList:
         listed = list(infos)
@@ -54,17 +64,23 @@ class RunList:
             for info in listed
         ]
         runs = tuple(sorted(listed, key=_order))
-        ids = [info.run_id for info in runs]
+        rows = sidebar_rows(runs, self.folded)
+        ids = [row.row_id for row in rows]
         highlighted = self.highlighted
         if highlighted not in ids:
-            old = self.index(highlighted) if highlighted is not None else None
-            if old is not None and ids:
+            old = self.row_index(highlighted)
+            folded_into = _folded_group(runs, rows, highlighted)
+            if folded_into is not None:
+                highlighted = folded_into
+            elif old is not None and ids:
                 highlighted = ids[min(old, len(ids) - 1)]
             else:
-                highlighted = self.opened if self.opened in ids else (ids[0] if ids else None)
+                first_run = next((row.row_id for row in rows if isinstance(row, RunRow)), None)
+                highlighted = self.opened if self.opened in ids else first_run
         return replace(
             self,
             runs=runs,
+            rows=rows,
             highlighted=highlighted,
             loaded=True,
             ended=MappingProxyType(ended),
@@ -77,7 +93,8 @@ class RunList:
         infos = [
             replace(i, status=RunStatus.FINISHED) if i.run_id == run_id else i for i in self.runs
         ]
-        return replace(self, runs=tuple(sorted(infos, key=_order)), ended=ended)
+        runs = tuple(sorted(infos, key=_order))
+        return replace(self, runs=runs, rows=sidebar_rows(runs, self.folded), ended=ended)
 
     def failed(self, problem: str) -> RunList:
         """The last listing failed: the sidebar says why (the runs it had stay)."""
@@ -87,7 +104,52 @@ class RunList:
         return replace(self, highlighted=run_id)
 
     def open(self, run_id: str) -> RunList:
-        return replace(self, opened=run_id, highlighted=run_id)
+        """``run_id`` is shown; a folded group that holds it opens so the cursor can rest on it."""
+        runs = self
+        for key in self.folded:
+            if runs.row_index(run_id) is not None:
+                break
+            unfolded = runs._with_folded(runs.folded - {key})
+            if unfolded.row_index(run_id) is not None:
+                runs = unfolded
+        return replace(runs, opened=run_id, highlighted=run_id)
+
+    def group_of(self, row_id: str | None) -> GroupRow | None:
+        """The group row of ``row_id``: itself when it is a group row, else the group it sits
+        in (a run of an operation, or a fork under one of its runs); None for a lone run."""
+        index = self.row_index(row_id)
+        if index is None:
+            return None
+        for row in reversed(self.rows[: index + 1]):
+            if isinstance(row, GroupRow):
+                return row
+            if row.depth == 0:
+                return None
+        return None
+
+    def fold(self, row_id: str | None, folded: bool | None = None) -> RunList:
+        """Fold (``True``), unfold (``False``) or toggle (``None``) the group of ``row_id``; a
+        cursor inside a group that folds moves to the group's row."""
+        group = self.group_of(row_id)
+        if group is None:
+            return self
+        fold = not group.folded if folded is None else folded
+        keys = self.folded | {group.key} if fold else self.folded - {group.key}
+        runs = self._with_folded(keys)
+        if fold:
+            runs = replace(runs, highlighted=group.row_id)
+        return runs
+
+    def _with_folded(self, folded: frozenset[str]) -> RunList:
+        return replace(self, folded=folded, rows=sidebar_rows(self.runs, folded))
+
+    def row_index(self, row_id: str | None) -> int | None:
+        if row_id is None:
+            return None
+        for i, row in enumerate(self.rows):
+            if row.row_id == row_id:
+                return i
+        return None
 
     def index(self, run_id: str | None) -> int | None:
         for i, info in enumerate(self.runs):
@@ -104,6 +166,18 @@ class RunList:
         n_open = sum(1 for r in self.runs if r.status is not RunStatus.FINISHED)
         n_done = len(self.runs) - n_open
         return f"RUNS ({n_open:,} open · {n_done:,} finished)"
+
+
+def _folded_group(runs: Sequence[RunInfo], rows: Sequence[Row], run_id: str | None) -> str | None:
+    """The row id of the folded group that now hides ``run_id`` (None: it is not hidden)."""
+    info = next((i for i in runs if i.run_id == run_id), None)
+    if info is None:
+        return None
+    key = operation_key(info)
+    for row in rows:
+        if isinstance(row, GroupRow) and row.key == key and row.folded:
+            return row.row_id
+    return None
 
 
 def _order(info: RunInfo) -> tuple[int, float, str]:

@@ -103,6 +103,7 @@ class ArenaApp(App[None]):
             panel = screen.panel
             targets: dict[Scope, App[None] | Widget] = {"app": self, "screen": screen}
             targets |= {"log": screen.log_pane, "panel": panel, "detail": panel.detail}
+            targets["runs"] = screen.sidebar
             yield from commands(targets)
 
 

@@ -8,7 +8,8 @@ drift from what the keys do (harlequin's ``actions.py`` registry works the same 
 Scopes: ``app`` (quit), ``screen`` (the watch screen: works wherever the focus is), ``log``
 (the log pane: its keys work while it has focus, its palette commands always), ``panel`` (the
 log panel: its keys work while the log or the detail pane has focus), ``detail`` (the detail
-pane, while it has focus) and ``runs`` (the runs sidebar). A row without keys is a palette-only action; a row without an action is a
+pane, while it has focus) and ``runs`` (the runs sidebar; its palette commands act on the
+highlighted row). A row without keys is a palette-only action; a row without an action is a
 help-only line (Textual's own keys, the mouse). Rows that share a help line (``n / N``) carry
 it once, on the first of them.
 """
@@ -111,7 +112,10 @@ KEYS: tuple[Key, ...] = (
     Key("runs", "pagedown", "page(1)", "Page down"),
     Key("runs", "home", "move_to(0)", "First run"),
     Key("runs", "end", "move_to(-1)", "Last run"),
-    Key("runs", "enter", "select", "Open run", help=("Enter (in runs)", "open the highlighted run (finished runs replay the same way)")),
+    Key("runs", "enter", "select", "Open run", help=("Enter (in runs)", "open the highlighted run (finished runs replay the same way); on a group row, fold / unfold it")),
+    Key("runs", "left", "fold('fold')", "Fold", help=("left / right, z (in runs)", "fold / unfold the operation under the cursor (one rank or race is many runs); z toggles")),
+    Key("runs", "right", "fold('unfold')", "Unfold"),
+    Key("runs", "z", "fold('toggle')", "Fold / unfold", title="Fold / unfold operation", summary="Fold or unfold the highlighted run's operation in the sidebar (z in runs)"),
     Key("screen", "", "refresh_runs", title="Refresh runs", summary="List the broker's runs now"),
     Key(
         "screen", "r", "reconnect", "Reconnect", show=True, tooltip="Try the broker again now",

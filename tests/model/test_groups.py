@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from arena_tui.broker.models import RunInfo, RunMeta, RunStatus
 from arena_tui.model.groups import GroupRow, RunRow, operation_key, sidebar_rows
+from arena_tui.model.runs import RunList
 
 T0 = datetime(2026, 6, 7, 12, tzinfo=UTC)
 
@@ -63,3 +64,38 @@ def test_forks_sit_under_their_listed_parent() -> None:
     assert [(r.row_id, r.depth) for r in rows if isinstance(r, RunRow)] == [
         ("p", 0), ("fork1", 1), ("fork2", 2), ("orphan", 0)
     ]  # fmt: skip
+
+
+def test_the_run_list_folds_the_group_under_the_cursor_and_keeps_it_folded() -> None:
+    runs = [_run("a", db="f"), _run("b", db="f"), _run("c", "race", at=None)]
+    listed = RunList().refreshed(runs).highlight("b")
+    assert [r.row_id for r in listed.rows] == ["group:file:f", "a", "b", "c"]
+    folded = listed.fold("b")  # on a run of the group: the group folds, the cursor moves up
+    assert folded.highlighted == "group:file:f"
+    assert [r.row_id for r in folded.rows] == ["group:file:f", "c"]
+    again = folded.refreshed([*runs, _run("d", db="f")])  # a poll keeps it folded
+    assert [r.row_id for r in again.rows] == ["group:file:f", "c"]
+    assert again.highlighted == "group:file:f"
+    row = again.rows[0]
+    assert isinstance(row, GroupRow)
+    assert row.count == 3
+    assert row.folded
+    unfolded = again.fold("group:file:f", folded=False)
+    assert [r.row_id for r in unfolded.rows] == ["group:file:f", "a", "b", "d", "c"]
+    assert listed.fold("c") == listed  # a lone run has no group to fold
+
+
+def test_a_highlighted_run_hidden_by_a_fold_hands_the_cursor_to_its_group() -> None:
+    runs = [_run("a", db="f"), _run("b", db="f")]
+    listed = RunList().refreshed(runs).highlight("a").fold("a").highlight("a")
+    assert listed.refreshed(runs).highlighted == "group:file:f"
+
+
+def test_opening_a_run_in_a_folded_group_unfolds_it() -> None:
+    runs = [_run("a", db="f"), _run("b", db="f"), _run("k", "fork", db="g", parent=("a", 2))]
+    folded = RunList().refreshed(runs).fold("a")
+    assert [r.row_id for r in folded.rows] == ["group:file:f"]
+    opened = folded.open("k")  # a fork under a run of the folded group
+    assert [r.row_id for r in opened.rows] == ["group:file:f", "a", "k", "b"]
+    assert (opened.highlighted, opened.opened) == ("k", "k")
+    assert opened.group_of("k") == opened.rows[0]

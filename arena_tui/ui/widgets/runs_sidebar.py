@@ -1,7 +1,9 @@
 """The runs sidebar: every run the broker holds, open first, with the user's place kept by id.
 
 The screen polls the broker and sets ``runs`` (a ``RunList`` model value); the sidebar only
-draws it and reports what the user did: ``RunSelected`` when a run is chosen (Enter or click).
+draws its rows (runs grouped by operation, forks under their parent: ``model.groups``) under a
+fixed column heading, and reports what the user did: ``RunSelected`` when a run is chosen (Enter
+or click). Left / Right / ``z`` fold and unfold the group under the cursor, as in a tree view.
 Open runs carry a sparkline of their events/s over the last polls (``activity``).
 
 It is a line-API ``ScrollView`` like the log pane, not an ``OptionList``: an option list
@@ -12,12 +14,10 @@ swaps the model value and a frame renders the rows on screen, whatever the numbe
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import ClassVar
 
 from rich.segment import Segment
 from rich.style import Style
-from rich.text import Text
 from textual import events
 from textual.binding import BindingType
 from textual.geometry import Size
@@ -29,11 +29,13 @@ from textual.strip import Strip
 from arena_tui.broker.clock import Clock, SystemClock
 from arena_tui.broker.models import RunInfo, RunStatus
 from arena_tui.model.activity import SAMPLES, Activity
-from arena_tui.model.runs import ICONS, RunList, age, badge
-from arena_tui.model.summary import short_id
+from arena_tui.model.groups import GroupRow
+from arena_tui.model.runs import RunList
 from arena_tui.ui.keys import bindings
+from arena_tui.ui.widgets.run_rows import group_line, heading, run_line
 
-STATUS_STYLE = {RunStatus.OPEN: "green", RunStatus.STALE: "yellow", RunStatus.FINISHED: "dim"}
+HEADING = 1
+"""The column heading's lines, fixed above the rows (they scroll under it)."""
 
 
 class RunsSidebar(ScrollView, can_focus=True):
@@ -70,7 +72,7 @@ class RunsSidebar(ScrollView, can_focus=True):
     def watch_runs(self, runs: RunList) -> None:
         self.border_title = runs.title
         self._now = self.clock.now()
-        self.virtual_size = Size(self.scrollable_content_region.width, max(1, len(runs.runs)))
+        self.virtual_size = Size(self.scrollable_content_region.width, len(runs.rows) + 1)
         self.refresh()
 
     def watch_activity(self) -> None:
@@ -78,25 +80,25 @@ class RunsSidebar(ScrollView, can_focus=True):
 
     @property
     def highlighted(self) -> int | None:
-        """The row of the highlighted run, if any."""
-        return self.runs.index(self.runs.highlighted)
+        """The index (in ``runs.rows``) of the highlighted row, if any."""
+        return self.runs.row_index(self.runs.highlighted)
 
     # -- user input -----------------------------------------------------------------------
 
     def _highlight(self, index: int) -> None:
-        runs = self.runs.runs
-        if not runs:
+        rows = self.runs.rows
+        if not rows:
             return
-        index = max(0, min(index, len(runs) - 1))
-        self.runs = self.runs.highlight(runs[index].run_id)
+        index = max(0, min(index, len(rows) - 1))
+        self.runs = self.runs.highlight(rows[index].row_id)
         self.scroll_to_region_of(index)
 
     def scroll_to_region_of(self, index: int) -> None:
-        height = self.scrollable_content_region.height
+        height = self.scrollable_content_region.height - HEADING
         top = round(self.scroll_y)
         if index < top:
             self.scroll_to(y=index, animate=False)
-        elif height and index >= top + height:
+        elif height > 0 and index >= top + height:
             self.scroll_to(y=index - height + 1, animate=False)
 
     def action_move(self, delta: int) -> None:
@@ -104,22 +106,39 @@ class RunsSidebar(ScrollView, can_focus=True):
         self._highlight(0 if current is None else current + delta)
 
     def action_page(self, direction: int) -> None:
-        step = max(1, self.scrollable_content_region.height - 1)
+        step = max(1, self.scrollable_content_region.height - HEADING - 1)
         self.action_move(direction * step)
 
     def action_move_to(self, index: int) -> None:
-        self._highlight(index if index >= 0 else len(self.runs.runs) - 1)
+        self._highlight(index if index >= 0 else len(self.runs.rows) - 1)
 
     def action_select(self) -> None:
-        if self.runs.highlighted is not None and self.highlighted is not None:
-            self.post_message(self.RunSelected(self.runs.highlighted))
+        """Enter: open the highlighted run; on a group row, fold or unfold it."""
+        highlighted = self.runs.highlighted
+        if highlighted is None or self.highlighted is None:
+            return
+        if isinstance(self.runs.rows[self.highlighted], GroupRow):
+            self.action_fold()
+        else:
+            self.post_message(self.RunSelected(highlighted))
+
+    def action_fold(self, folded: str = "toggle") -> None:
+        """Fold (``fold``), unfold (``unfold``) or toggle the group under the cursor (the cursor
+        on one of its runs folds the group and moves to its row)."""
+        want = {"fold": True, "unfold": False}.get(folded)
+        runs = self.runs
+        if want is False and runs.group_of(runs.highlighted) is None:
+            return
+        self.runs = runs.fold(runs.highlighted, want)
+        if (index := self.highlighted) is not None:
+            self.scroll_to_region_of(index)
 
     async def _on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
-        if offset is None:  # on the border or the scrollbar
+        if offset is None or offset.y < HEADING:  # the border, the scrollbar, the heading
             return
-        index = offset.y + round(self.scroll_y)
-        if 0 <= index < len(self.runs.runs):
+        index = offset.y - HEADING + round(self.scroll_y)
+        if 0 <= index < len(self.runs.rows):
             self._highlight(index)
             self.action_select()
 
@@ -129,38 +148,40 @@ class RunsSidebar(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         base = self.rich_style
         runs = self.runs
-        index = y + round(self.scroll_y)
-        if not runs.runs:
+        if not runs.rows:
             if y == 0:
                 note = runs.problem or ("waiting for runs…" if not runs.loaded else "no runs")
                 return Strip([Segment(f" {note}", base + Style(dim=True))]).crop_extend(
                     0, width, base
                 )
             return Strip.blank(width, base)
-        if index >= len(runs.runs):
-            return Strip.blank(width, base)
-        info = runs.runs[index]
-        text = _prompt(info, self._now, opened=info.run_id == runs.opened, spark=self._spark(info))
-        text.truncate(width, overflow="ellipsis")
-        style = base
-        if info.run_id == runs.highlighted:
-            style = base + self.get_component_rich_style("runs-sidebar--cursor")
+        if y < HEADING:
+            text = heading(width)
+        else:
+            index = y - HEADING + round(self.scroll_y)
+            if index >= len(runs.rows):
+                return Strip.blank(width, base)
+            row = runs.rows[index]
+            if isinstance(row, GroupRow):
+                text = group_line(row, width, opened=runs.group_of(runs.opened) == row)
+            else:
+                info = row.info
+                text = run_line(
+                    info,
+                    self._now,
+                    width,
+                    depth=row.depth,
+                    opened=info.run_id == runs.opened,
+                    spark=self._spark(info),
+                )
+            if row.row_id == runs.highlighted:
+                style = base + self.get_component_rich_style("runs-sidebar--cursor")
+                segments = list(text.render(self.app.console, end=""))
+                return Strip(Segment.apply_style(segments, style)).crop_extend(0, width, style)
         segments = list(text.render(self.app.console, end=""))
-        return Strip(Segment.apply_style(segments, style)).crop_extend(0, width, style)
+        return Strip(Segment.apply_style(segments, base)).crop_extend(0, width, base)
 
     def _spark(self, info: RunInfo) -> str:
         if info.status is RunStatus.FINISHED:
             return " " * SAMPLES
         return self.activity.spark(info.run_id)
-
-
-def _prompt(info: RunInfo, now: datetime, *, opened: bool, spark: str = "") -> Text:
-    text = Text(no_wrap=True, overflow="ellipsis")
-    text.append(f"{ICONS[info.status]} ", STATUS_STYLE[info.status])
-    text.append(f"{badge(info):<5} ", "bold" if opened else "")
-    text.append(f"{short_id(info.run_id):<9} ", "bold" if opened else "")
-    text.append(f"{age(info, now):>8} ", "dim")
-    text.append(f"{info.last_seq:>7,}")
-    if spark:
-        text.append(f" {spark}", STATUS_STYLE[info.status])
-    return text
