@@ -78,9 +78,9 @@ async def test_kinds_panel_starts_over_when_the_run_does(
 
 def sidebar_row(app: ArenaApp, run_id: str) -> str:
     side = watch(app).sidebar
-    index = side.runs.index(run_id)
+    index = side.runs.row_index(run_id)
     assert index is not None
-    return side.render_line(index - round(side.scroll_y)).text
+    return side.render_line(1 + index - round(side.scroll_y)).text  # under the heading
 
 
 async def test_the_sidebar_says_finished_when_the_header_does() -> None:

@@ -271,7 +271,7 @@ async def test_sidebar_sparkline_and_kind_counts() -> None:
         assert "llm_response 8" in str(watch(app).query_one("#kinds").render())
         sidebar = watch(app).query_one(RunsSidebar)
         await until(pilot, lambda: bool(sidebar.runs.runs))
-        row = sidebar.render_line(0).text
+        row = sidebar.render_line(1).text  # under the column heading
         assert row.rstrip().endswith(" 40"), row  # one poll: no rate yet, a blank sparkline
         last = 40
         for n in (40, 4):  # 40 events in a second, then 4: two samples of the run's rate
@@ -280,5 +280,5 @@ async def test_sidebar_sparkline_and_kind_counts() -> None:
             clock.advance(1.0)
             watch(app).refresh_runs()
             await until(pilot, lambda: sidebar.runs.runs[0].last_seq == last)  # noqa: B023
-        await until(pilot, lambda: sidebar.render_line(0).text.rstrip().endswith("█▄"))
-        assert sidebar.render_line(0).text.rstrip().endswith(" 84 " + " " * 6 + "█▄")
+        await until(pilot, lambda: sidebar.render_line(1).text.rstrip().endswith("█▄"))
+        assert sidebar.render_line(1).text.rstrip().endswith(" 84 " + " " * 6 + "█▄")
