@@ -190,7 +190,7 @@ async def follow(
                     if not known and probe is not None:
                         known = True
                         cursor.started(probe.last_seq)
-                        yield Following(cursor.next)
+                        yield Following(cursor.next, probe.is_open)
                 batches = broker.stream_batches(run_id, cursor.next)
                 try:
                     async for batch in batches:

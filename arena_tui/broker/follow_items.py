@@ -12,7 +12,7 @@ the loop and its retries, and a change to how ``follow`` reads does not touch th
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from arena_tui.broker.models import Envelope, Seq
 
@@ -22,6 +22,8 @@ class Following:
     """The run exists and the broker answers: reading starts at ``from_seq`` (yielded once)."""
 
     from_seq: Seq
+    is_open: bool = field(default=True, compare=False)
+    """The run's ``:open`` sentinel was there: a closed run is not called live (issue 10)."""
 
 
 @dataclass(frozen=True, slots=True)

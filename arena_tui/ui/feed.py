@@ -210,7 +210,7 @@ class RunFeed:
                     if screen.run_id != run_id:
                         return  # replaced by another run's tail, or the screen is closing
                     match item:
-                        case Following():
+                        case Following(_, is_open) if is_open:  # closed: until events or end
                             screen.connection = screen.connection.live(clock.monotonic())
                         case Batch(envelopes):
                             self.add(envelopes)

@@ -133,3 +133,45 @@ async def test_an_unknown_run_is_not_available_and_nothing_is_counting() -> None
         assert "FOLLOWING" not in status_text(app)
         assert "counting" not in kinds_text(app)
         assert any("'nope' is not in the broker" in t for t in toasts(app))
+
+
+async def test_a_run_that_goes_on_after_its_sentinel_is_gone_is_followed_again() -> None:
+    """The tail calls a run finished after half a second of quiet without ``:open``; the
+    listing calls it open for 5 s after its last event. An arena whose sentinel expired under a
+    long run writes on, an LLM call apart: the sidebar said open again while the header kept
+    "finished at seq 20" and the log stopped. Now the header, the sidebar and the log agree."""
+    broker = InProcessBroker()
+    await seed_run(broker, "r1", 20, at=datetime.now(UTC))
+    app = app_for(broker, run_id="r1")
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: pane(app).view.cursor_seq == 20)
+        await broker.close_run("r1")  # the sentinel is gone ...
+        await until(pilot, lambda: "finished at seq 20" in status_text(app))
+        assert sidebar_row(app, "r1").startswith("✓")
+        await seed_run(broker, "r1", 5, start=21, at=datetime.now(UTC))  # ... events go on
+        await until(pilot, lambda: pane(app).view.cursor_seq == 25, what="the log follows on")
+        await until(pilot, lambda: sidebar_row(app, "r1").startswith("●"))
+        assert "finished" not in status_text(app)
+        assert "FOLLOWING" in status_text(app)
+        assert status_text(app).lstrip("● ").startswith("live")
+        # quiet again: finished again, everywhere at once
+        await until(pilot, lambda: "finished at seq 25" in status_text(app))
+        assert sidebar_row(app, "r1").startswith("✓")
+
+
+async def test_a_finished_run_opens_without_being_called_live() -> None:
+    """Opening a finished run, the header said "● live · FOLLOWING" for the half second its
+    tail takes to be sure the run is over, while the sidebar said ✓. The tail's first read
+    knows the run is closed: the header says "connecting" until the tail is done."""
+    broker = InProcessBroker()
+    await seed_run(broker, "r1", 20, close=True)
+    app = app_for(broker, run_id="r1")
+    async with app.run_test(size=SIZE) as pilot:
+        seen: list[tuple[str, str]] = []
+        while "finished" not in status_text(app):
+            await pilot.pause(0.01)
+            row = sidebar_row(app, "r1")[:1] if watch(app).sidebar.runs.get("r1") else ""
+            seen.append((row, status_text(app).lstrip("● ").split(" · ")[0]))
+            assert len(seen) < 1000, seen
+        assert ("✓", "live") not in seen, seen
+        assert sidebar_row(app, "r1").startswith("✓")

@@ -31,6 +31,7 @@ def on_events(view: LogView, batch: Sequence[Envelope]) -> LogView:
         tail_seq=max(view.tail_seq, newest),
         last_seq=max(view.last_seq, newest),
         world=newer_world(view.world, batch),
+        finished=False,  # a tail that finished was started again: the run goes on
     )
     last = view.last_covered
     fresh = [e for e in batch if last is None or e.seq > last]

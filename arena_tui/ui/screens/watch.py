@@ -172,6 +172,8 @@ class WatchScreen(Screen[None]):
             self.run_search.trimmed(info.available_from)
         self.query_one(ArenaHeader).run_title = run_label(info)
         self.log_pane.run_listed(info.available_from, info.last_seq)
+        if self.connection.phase is Phase.FINISHED and info.status is not RunStatus.FINISHED:
+            self.feed.restart()  # events after its tail finished (``RunList``): follow on
         stale = info.status is RunStatus.STALE
         self.connection = self.connection.stale(info.last_event_at if stale else None)
 
