@@ -71,3 +71,40 @@ async def test_keys_deleted_and_run_republished_while_followed_is_a_reset(
     assert [e.seq for e in new] == list(range(1, republished + 1))
     assert {e.event.agent_id for e in new} == {"new"}
     assert follower.of(Finished) == [Finished(republished)]
+
+
+async def test_a_run_republished_past_the_cursor_within_one_blocking_read_is_a_reset(
+    server_and_brokers: tuple[RedisServer, list[RedisStreamsBroker]],
+) -> None:
+    """The new run outgrows the tail's cursor at once (one batched publish of 80 after the
+    delete), so the counter never shows below the cursor between two blocking reads: the tail
+    must still not hand out seqs 51..80 of the new run as if they continued the old one."""
+    server, made = server_and_brokers
+    writer = RedisStreamsBroker(server.url, key_prefix="rel")
+    reader = RedisStreamsBroker(server.url, key_prefix="rel")
+    made += [writer, reader]
+    await writer.open_run("r1")
+    await writer.publish_many("r1", [counted("r1", i) for i in range(50)])
+    follower = Recorder(reader, "r1")
+    await follower.wait_until(lambda f: len(f.seqs) == 50)
+
+    raw = server.client()
+    pipe = raw.pipeline(transaction=True)  # the delete and the new run land between two reads
+    pipe.delete("rel:run:r1:open", "rel:run:r1:seq", "rel:run:r1:events")
+    pipe.execute()
+    raw.close()
+    await writer.publish_many("r1", [new_event("r1", i) for i in range(80)])
+    await writer.open_run("r1")
+    await follower.wait_until(lambda f: bool(f.of(Reset)) or len(f.seqs) > 50, within=10)
+    await asyncio.sleep(0.3)
+    await writer.close_run("r1")
+    await follower.wait_until(lambda f: bool(f.of(Finished)), within=10)
+
+    assert follower.of(Reset), f"no reset: {[type(item).__name__ for item in follower.items]}"
+    before_reset = follower.items[: follower.items.index(follower.of(Reset)[0])]
+    old = [e for item in before_reset if isinstance(item, Batch) for e in item.envelopes]
+    assert {e.event.agent_id for e in old} == {"9c1e"}  # nothing of the new run before the reset
+    after = follower.items[follower.items.index(follower.of(Reset)[0]) + 1 :]
+    new = [e for item in after if isinstance(item, Batch) for e in item.envelopes]
+    assert [e.seq for e in new] == list(range(1, 81))
+    assert {e.event.agent_id for e in new} == {"new"}

@@ -4,8 +4,11 @@ A tail is a loop of ``XREAD BLOCK block_ms`` with a stop flag (the broker's ``cl
 ``aclose()`` ends every tail within ``block_ms``. After an empty read it reads ``:open`` and
 ``:seq`` (one MGET): when the run is closed it reads once more (the producer's last events
 precede its close) and ends; when the counter is below the tail's cursor the run's keys were
-deleted and the run started over, and it ends too (``follow()`` then reports a ``Reset``; a
-new run that outgrows the cursor within one ``block_ms`` is not caught here). Overflow: XREAD
+deleted and the run started over, and it ends too (``follow()`` then reports a ``Reset``). A
+new run that outgrows the cursor before the counter is read (within one ``block_ms``, or while
+the consumer held the tail) would pass that check, so every reply after the first is checked
+too, before it is handed out: the entry at the cursor (the last one delivered) is read back
+(one ``XRANGE`` of one id) and must be the one delivered, unless trimming took it. Overflow: XREAD
 from a trimmed cursor silently starts at the head, so the head is probed (``XRANGE - + COUNT
 1``) before the first read and whenever a read starts above the wanted seq; a head above the
 wanted seq is an overflow, anything else is a hole and the envelopes carry the seq jump as
@@ -43,6 +46,8 @@ async def stream_batches(
             raise RunNotFoundError(run_id, f"no keys under {layout.prefix}:run:")
         await _check_head(reader, run_id, keys, wanted)
         cursor = codec.entry_id(wanted - 1)
+        delivered: Entry | None = None
+        """The last entry handed out (raw), read back before the next reply is."""
         while not conns.closed:
             xread = reader.client.xread
             reply: Any = await reader.call(
@@ -65,12 +70,15 @@ async def stream_batches(
             if conns.closed:
                 return
             entries: list[Entry] = reply[0][1]
+            if delivered is not None and await _replaced(reader, keys, delivered):
+                return  # the keys were deleted and a new run grew past us: follow() resets
             if codec.parse_entry_id(entries[0][0])[0] > wanted:
                 await _check_head(reader, run_id, keys, wanted)
             batch = decode(entries)
             # the cursor is the last id read, never one rebuilt from its seq: after a
             # foreign "5-1" entry, "5-0" would return that entry again, for ever
             cursor, wanted = entries[-1][0], max(wanted, batch[-1].seq + 1)
+            delivered = entries[-1]
             yield batch
 
 
@@ -85,6 +93,25 @@ def _started_over(counter: bytes | None, wanted: Seq) -> bool:
         return int(counter) < wanted - 1
     except ValueError:
         return False
+
+
+async def _replaced(reader: Reader, keys: RunKeys, delivered: Entry) -> bool:
+    """The entry last delivered is no longer the stream's: changed, or gone from inside the
+    retained range (a run deleted and begun again). Gone below the head is trimming: not this."""
+    raw_id, fields = delivered
+    pipe = reader.client.pipeline(transaction=False)
+    pipe.xrange(keys.events, raw_id, raw_id, count=1)
+    pipe.xrange(keys.events, "-", "+", count=1)
+    same, head = await reader.call(pipe.execute())
+    if same:
+        return bool(same[0][1] != fields)
+    return bool(head) and _id_order(head[0][0]) <= _id_order(raw_id)
+
+
+def _id_order(raw_id: bytes) -> tuple[int, int]:
+    """A stream entry id (``<ms>-<n>``) as Redis orders them."""
+    ms, _, n = raw_id.partition(b"-")
+    return int(ms), int(n or 0)
 
 
 async def _check_head(reader: Reader, run_id: str, keys: RunKeys, wanted: Seq) -> None:
