@@ -116,6 +116,7 @@ KEYS: tuple[Key, ...] = (
     Key("runs", "left", "fold('fold')", "Fold", help=("left / right, z (in runs)", "fold / unfold the operation under the cursor (one rank or race is many runs); z toggles")),
     Key("runs", "right", "fold('unfold')", "Unfold"),
     Key("runs", "z", "fold('toggle')", "Fold / unfold", title="Fold / unfold operation", summary="Fold or unfold the highlighted run's operation in the sidebar (z in runs)"),
+    Key("screen", "u", "open_parent", "Fork's parent", title="Open the fork's parent", summary="Open the parent of the fork (the highlighted run, or the fork event under the cursor) at the turn it forked from (u)", help=("u", "on a fork (its run, or its fork event): open the parent run at the turn the fork branched from")),
     Key("screen", "", "refresh_runs", title="Refresh runs", summary="List the broker's runs now"),
     Key(
         "screen", "r", "reconnect", "Reconnect", show=True, tooltip="Try the broker again now",

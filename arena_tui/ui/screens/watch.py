@@ -2,8 +2,8 @@
 
 The screen composes the widgets and is the only place that coordinates them. The features are
 parts it holds, not base classes: ``LiveTail`` (``ui.tail``), ``RunSearch`` (``ui.search``),
-``Replay`` (the log family), ``RunCharts`` (``ui.charting``), the ``KindsPanel`` widget and
-``ui.sharing``; each key of ``ui.keys`` is an ``action_*`` here that hands over to one of them.
+``Replay`` (the log family), ``RunCharts`` (``ui.charting``), the ``KindsPanel`` widget,
+``ui.sharing``, ``ui.forks``; each key of ``ui.keys`` is an ``action_*`` here handing over.
 The screen's own work is the run list and the log's reads, from named exclusive workers:
 
 * ``runs`` polls ``list_runs`` every ``RUNS_EVERY`` seconds for the sidebar;
@@ -39,7 +39,7 @@ from arena_tui.model.connection import Connection, Phase
 from arena_tui.model.match import EventFilter
 from arena_tui.model.rate import RateMeter
 from arena_tui.model.runs import run_label
-from arena_tui.ui import sharing
+from arena_tui.ui import forks, sharing
 from arena_tui.ui.charting import RunCharts
 from arena_tui.ui.feed import RUNS_EVERY, RunFeed
 from arena_tui.ui.keys import bindings
@@ -295,5 +295,7 @@ class WatchScreen(Screen[None]):
     def action_toggle_footer(self) -> None:
         self.toggle_class("-no-footer")
 
-    def action_refresh_runs(self) -> None:
-        self.refresh_runs()
+    def action_open_parent(self) -> None:
+        forks.open_parent(self)
+
+    action_refresh_runs = refresh_runs
