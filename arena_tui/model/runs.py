@@ -12,7 +12,9 @@ read) is finished here too, from that moment, whatever the listing says: the bro
 calls a closed run open for a few seconds after its last event (its grace for runs whose
 sentinel expired while events keep arriving), and the header must not say "finished" while the
 sidebar says open. Like the arena's ``live_runs()``, a run whose ``:open`` is gone is not open;
-should events arrive after that (a sentinel that expired under a long run) the run is open again.
+should events arrive after that (a sentinel that expired under a long run) the run is open again
+(and the screen follows it again). The other way round, while the open run's tail reads it live
+the listing does not call it finished (``refreshed(live=...)``): the tail says so, at once.
 
 The sidebar shows ``rows`` (``model.groups``): runs grouped by operation, forks under their
 parent, folded groups closed. ``highlighted`` is a row id: a run id, or a group row's
@@ -52,8 +54,15 @@ class RunList:
     rows: tuple[Row, ...] = ()
     """What the sidebar draws: ``sidebar_rows(runs, folded)``, kept in step by every change."""
 
-    def refreshed(self, infos: Iterable[RunInfo]) -> RunList:
-        listed = list(infos)
+    def refreshed(self, infos: Iterable[RunInfo], *, live: str | None = None) -> RunList:
+        """A new listing; ``live`` is the open run while its tail reads it live: the tail, not
+        the listing, says when that run finished (the header says it from the tail)."""
+        listed = [
+            replace(info, status=RunStatus.OPEN)
+            if info.run_id == live and info.status is RunStatus.FINISHED
+            else info
+            for info in infos
+        ]
         ended = {
             info.run_id: self.ended[info.run_id]
             for info in listed

@@ -175,3 +175,23 @@ async def test_a_finished_run_opens_without_being_called_live() -> None:
             assert len(seen) < 1000, seen
         assert ("✓", "live") not in seen, seen
         assert sidebar_row(app, "r1").startswith("✓")
+
+
+async def test_a_listing_never_calls_the_open_run_finished_before_its_tail_does() -> None:
+    """A run quiet for long is closed: the listing says finished at once (no grace: its last
+    event is old), the tail only once it has read to the end and waited its half second.
+    A poll in between made the sidebar say ✓ while the header said live."""
+    broker = InProcessBroker()
+    await seed_run(broker, "r1", 20)  # events of long ago: the listing has no grace for them
+    app = app_for(broker, run_id="r1")
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: status_text(app).lstrip("● ").startswith("live"))
+        await broker.close_run("r1")
+        listed = await broker.list_runs()
+        assert listed[0].status is RunStatus.FINISHED
+        watch(app).runs_listed(listed)  # the poll lands before the tail has said finished
+        await pilot.pause()
+        assert "finished" not in status_text(app)  # the tail waits half a second first
+        assert sidebar_row(app, "r1").startswith("●"), status_text(app)
+        await until(pilot, lambda: "finished at seq 20" in status_text(app))
+        assert sidebar_row(app, "r1").startswith("✓")

@@ -94,9 +94,7 @@ class WatchScreen(Screen[None]):
         with Horizontal(id="body"):
             with Vertical(id="side"):
                 yield self.sidebar
-                world = WorldPanel(self.broker, id="world")
-                world.border_title = "world"
-                yield world
+                yield WorldPanel(self.broker, id="world")  # titles itself: world / at cursor
                 self.kinds.border_title = "kinds · retained run"
                 yield self.kinds
             yield self.panel
@@ -155,7 +153,8 @@ class WatchScreen(Screen[None]):
         """The broker's runs now: the sidebar, the open run's ends and state, or a first run."""
         self._activity = self._activity.polled(infos, self.clock.monotonic())
         self.sidebar.activity = self._activity
-        self.sidebar.runs = runs = self.sidebar.runs.refreshed(infos)
+        live = self.run_id if self.connection.phase is Phase.LIVE else None
+        self.sidebar.runs = runs = self.sidebar.runs.refreshed(infos, live=live)
         if not self.run_id:
             if runs.runs:
                 self.open_run(runs.runs[0].run_id)
@@ -173,7 +172,7 @@ class WatchScreen(Screen[None]):
         self.query_one(ArenaHeader).run_title = run_label(info)
         self.log_pane.run_listed(info.available_from, info.last_seq)
         if self.connection.phase is Phase.FINISHED and info.status is not RunStatus.FINISHED:
-            self.feed.restart()  # events after its tail finished (``RunList``): follow on
+            self.feed.restart()  # events after its tail finished: follow on
         stale = info.status is RunStatus.STALE
         self.connection = self.connection.stale(info.last_event_at if stale else None)
 

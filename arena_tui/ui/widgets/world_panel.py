@@ -33,6 +33,7 @@ class WorldPanel(Widget):
     def __init__(self, broker: EventBroker, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.broker = broker
+        self.border_title = "world"
         self.world: Envelope | None = None
         """The ``turn_start`` shown (None: none known)."""
         self.live = True
