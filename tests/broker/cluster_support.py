@@ -5,7 +5,9 @@ port P + 10000 is free too, gives node i the i-th third of the 16,384 slots
 (``CLUSTER ADDSLOTSRANGE``), joins them with ``CLUSTER MEET`` and waits until every node says
 ``cluster_state:ok``. ``migrate(key, to)`` moves the slot of ``key`` to another primary the
 way ``redis-cli --cluster reshard`` does (IMPORTING, MIGRATING, MIGRATE, SETSLOT NODE), so
-clients get MOVED.
+clients get MOVED. Nodes are ``RedisServer``s with cluster arguments. ``replicas=N`` gives
+primary 0 replicas; ``failover()`` runs ``CLUSTER FAILOVER`` on the first and swaps it with
+primary 0 in the lists once every node agrees.
 """
 
 from __future__ import annotations
@@ -60,6 +62,7 @@ def node(password: str) -> RedisServer:
             "--cluster-config-file", "nodes.conf",
             "--cluster-node-timeout", "1000",
             "--masterauth", password,
+            "--repl-diskless-sync-delay", "0",  # a replica syncs at once, not after 5 s
         ],
     )  # fmt: skip
 
@@ -96,30 +99,52 @@ class LocalCluster:
             command(self.client(i), "CLUSTER", "ADDSLOTSRANGE", i * share, last)
         for server in self.primaries[1:] + self.replicas:
             command(self.client(0), "CLUSTER", "MEET", "127.0.0.1", server.port)
-        self.wait_ok()
+        self.wait_ok(replicas_as_primaries=True)
         if self.replicas:
             primary = self.node_id(self.primaries[0])
             for replica in self.replicas:
                 command(self.client(replica), "CLUSTER", "REPLICATE", primary)
             self.wait_ok()
 
-    def wait_ok(self) -> None:
-        """Until every node says ``cluster_state:ok``, knows every node and sees each replica
-        in sync with its primary."""
+    def wait_ok(self, *, replicas_as_primaries: bool = False) -> None:
+        """Until every node says ``cluster_state:ok``, sees every node in its role and each
+        replica is in sync with its primary."""
         deadline = time.monotonic() + WAIT_S
+        roles = {n.port: "master" for n in self.primaries}
+        roles |= {n.port: "master" if replicas_as_primaries else "slave" for n in self.replicas}
         nodes = self.primaries + self.replicas
         while True:
             infos = [command(self.client(n), "CLUSTER", "INFO").decode() for n in nodes]
-            replication = [command(self.client(r), "INFO", "replication") for r in self.replicas]
-            synced = all(b"master_link_status:up" in info for info in replication)
-            if synced and all(
-                "cluster_state:ok" in info and f"cluster_known_nodes:{len(nodes)}" in info
-                for info in infos
+            synced = replicas_as_primaries or all(
+                self.client(r).info("replication").get("master_link_status") == "up"
+                for r in self.replicas
+            )
+            if (
+                synced
+                and all("cluster_state:ok" in info for info in infos)
+                and all(self._roles(n) == roles for n in nodes)
             ):
                 return
             if time.monotonic() > deadline:
                 raise RuntimeError(f"the cluster did not settle: {infos}")
             time.sleep(0.05)
+
+    def _roles(self, server: RedisServer) -> dict[int, str]:
+        """What ``server`` thinks each node is: ``{port: "master" | "slave"}``."""
+        roles = {}
+        for line in command(self.client(server), "CLUSTER", "NODES").decode().splitlines():
+            _, address, flags, *_ = line.split()
+            port = int(address.split("@")[0].rsplit(":", 1)[1])
+            roles[port] = "slave" if "slave" in flags.split(",") else "master"
+        return roles
+
+    def failover(self) -> None:
+        """``CLUSTER FAILOVER`` on replica 0: it becomes primary 0 (the old one its replica)
+        once every node agrees."""
+        replica = self.replicas[0]
+        command(self.client(replica), "CLUSTER", "FAILOVER")
+        self.primaries[0], self.replicas[0] = replica, self.primaries[0]
+        self.wait_ok()
 
     def slot(self, key: bytes | str) -> int:
         return int(command(self.client(0), "CLUSTER", "KEYSLOT", key))

@@ -9,7 +9,8 @@ different slots and usually sit on different nodes. On a cluster, therefore:
   is the arena's own two steps, ``INCR :seq`` then ``XADD :events``, and ``produce``/``smoke``
   say so (``PUBLISH_NOTE``): a crash between the two leaves a hole, as with the arena;
 * a tail's private cluster client follows MOVED and ASK itself (a slot migrated under it);
-  a failover drops its connection, and ``follow()`` reconnects with a fresh slot map.
+  a failover ends its blocking read (``UNBLOCKED``, then the old primary closes the connection),
+  and ``follow()`` reconnects with a fresh client, hence a fresh slot map.
 
 A cluster has only database 0.
 """

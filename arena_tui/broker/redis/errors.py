@@ -171,6 +171,20 @@ def tls_server_message(url: str) -> str:
     )
 
 
+def unblocked_message(url: str) -> str:
+    return (
+        f"Redis at {url_display(url)} ended a waiting read (UNBLOCKED): the node became a "
+        "replica, a failover; reconnecting to the new primary"
+    )
+
+
+class Unblocked(BrokerUnavailableError):
+    """Redis ended a blocking read: its node became a replica (a failover), and it closes the
+    connection after this reply. Unavailable, so ``follow()`` reconnects: a fresh private
+    client (on a cluster, a fresh slot map: the new primary) from the same cursor, after its
+    check that the run was not reset (an automatic failover may lose the last writes)."""
+
+
 class SuspectTLS(BrokerUnavailableError):
     """Unreachable in a way that a TLS mismatch explains; ``connection`` probes to be sure."""
 
@@ -199,6 +213,8 @@ def translate_errors(url: str, user: str | None = None) -> Iterator[None]:
         raise BrokerPermissionError(message, url=url, command="INFO") from exc
     except rex.ResponseError as exc:
         text = str(exc)
+        if text.startswith("UNBLOCKED"):  # a blocking read ended by a failover
+            raise Unblocked(unblocked_message(url), url=url) from exc
         # without AUTH, Redis answers NOAUTH, or for a long command (a publish script call)
         # "Protocol error: unauthenticated multibulk length" and drops the connection
         if text.startswith(("NOAUTH", "WRONGPASS")) or "unauthenticated" in text:
