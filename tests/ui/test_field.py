@@ -8,13 +8,25 @@ from typing import Any
 
 import pytest
 
+from arena_tui.broker.clock import FrozenClock
 from arena_tui.broker.errors import BrokerAuthError
 from arena_tui.broker.inprocess import InProcessBroker
 from arena_tui.broker.models import RunInfo, RunStatus
 from arena_tui.broker.redis import RedisStreamsBroker
-from arena_tui.ui.app import ArenaApp
+from arena_tui.ui.app import ArenaApp, make_app
+from arena_tui.ui.widgets.header import ArenaHeader
 from tests.support.events import counted
-from tests.support.pilot import app_for, pane, seed_run, status_text, toasts, until, watch
+from tests.support.pilot import (
+    NOW,
+    SETTINGS,
+    app_for,
+    pane,
+    seed_run,
+    status_text,
+    toasts,
+    until,
+    watch,
+)
 from tests.support.redis_server import RedisServer
 
 SIZE = (120, 32)
@@ -195,3 +207,25 @@ async def test_a_listing_never_calls_the_open_run_finished_before_its_tail_does(
         assert sidebar_row(app, "r1").startswith("●"), status_text(app)
         await until(pilot, lambda: "finished at seq 20" in status_text(app))
         assert sidebar_row(app, "r1").startswith("✓")
+
+
+@pytest.mark.parametrize(
+    ("width", "state"),
+    [(80, "finished"), (100, "finished at seq 20"), (200, "finished at seq 20")],
+)
+async def test_the_header_keeps_the_runs_state_and_the_clock_at_every_width(
+    width: int, state: str
+) -> None:
+    """At 80 columns the demo's header was cut after "✓": the broker's description came
+    first and the state and the clock fell off the end. Now the description gives way."""
+    broker = InProcessBroker()
+    await seed_run(broker, "r1", 20, close=True, label="smoke")
+    app = make_app(SETTINGS, broker, run_id="r1", demo=True, clock=FrozenClock(at=NOW))
+    async with app.run_test(size=(width, 24)) as pilot:
+        await until(pilot, lambda: "finished" in status_text(app))
+        header = watch(app).query_one(ArenaHeader).render().plain
+        assert len(header) <= width
+        assert f"✓ {state}" in header, header
+        assert header.rstrip().endswith("12:02:00"), header
+        assert "smoke r1" in header
+        assert header.startswith(" arena-tui ")
