@@ -480,3 +480,18 @@ def test_paused_new_count_counts_only_events_the_filter_shows() -> None:
     view = replace(view, count_filter=EventFilter())
     view = view.on_events(envs(range(81, 85)))
     assert view.new_count == 14
+
+
+def test_a_trimmed_start_that_becomes_readable_gives_way_to_its_events_in_place() -> None:
+    view = opened_at(1, range(21, 61), page=100)  # seqs 1..20 trimmed: a start gap row
+    assert shape(view.rows)[:2] == ["T1-20", "21"]
+    assert (view.cursor_seq, view.lost_count) == (21, 20)
+    newest = following(range(21, 2001), page=100)  # the window is far from the start
+    assert newest.on_prefix_readable() is newest
+    filled = view.on_prefix_readable()
+    assert filled.want is not None
+    assert (filled.want.from_seq, filled.want.direction) == (20, "backward")
+    filled = serve(filled, range(1, 61))  # the log lines up: the broker reads from seq 1 now
+    assert shape(filled.rows)[:3] == ["1", "2", "3"]
+    assert (filled.cursor_seq, filled.lost_count, filled.at_start) == (21, 0, True)
+    assert filled.on_prefix_readable() is filled

@@ -3,6 +3,11 @@
 Only the latest request counts: a result whose ``Fetch.id`` is not ``view.want``'s, or that is
 for another run, is dropped. A result that starts above what was asked for means the broker
 trimmed the difference: a gap row and a toast say so, and ``lost`` counts it.
+
+``prefix_readable``: the run's trimmed prefix can be read after all (its DuckDB log, locked by
+the arena's writer while the gap was shown, was released and lines up exactly). The start gap
+row gives way to those events in place: it is dropped and the page above the window is read,
+as when the cursor moves above it, so the cursor stays on its event; they are not lost.
 """
 
 from __future__ import annotations
@@ -172,3 +177,23 @@ def _append_read(view: LogView, fetch: Fetch, result: ReadResult) -> LogView:
     new = append(new, added)
     new = replace(new, at_head=reached_end and view.tail_seq <= newest)
     return new.move(fetch.move) if fetch.move else settle(new)
+
+
+def prefix_readable(view: LogView) -> LogView:
+    """Seqs ``1..F-1`` shown as the start gap row can now be read (see the module docstring)."""
+    gap = view.rows[0] if view.at_start and view.rows else None
+    if not isinstance(gap, GapRow) or gap.kind is not GapKind.TRIMMED or gap.first != 1:
+        return view
+    if len(view.rows) < 2 or view.want is not None:
+        return view
+    lost = tuple((max(a, gap.last + 1), b) for a, b in view.lost if b > gap.last)
+    new = replace(
+        view,
+        rows=view.rows[1:],
+        cursor=max(0, view.cursor - 1),
+        top=max(0, view.top - 1),
+        at_start=False,
+        available_from=1,
+        lost=lost,
+    )
+    return want(new, Purpose.OLDER, gap.last, "backward")

@@ -203,3 +203,6 @@ class LogView:
 
     def on_fetch_failed(self, fetch: Fetch, message: str) -> LogView:
         return reads.on_fetch_failed(self, fetch, message)
+
+    def on_prefix_readable(self) -> LogView:
+        return reads.prefix_readable(self)

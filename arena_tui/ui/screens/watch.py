@@ -1,18 +1,12 @@
 """The watch screen: runs on the left, the open run's log on the right, state along the edges.
 
 The screen composes the widgets and is the only place that coordinates them. The features are
-parts it holds, not base classes: ``LiveTail`` (``ui.tail``), ``RunSearch`` (``ui.search``),
-``Replay`` (the log family), ``RunCharts`` (``ui.charting``), the ``KindsPanel`` widget,
-``ui.sharing``, ``ui.forks``; each key of ``ui.keys`` is an ``action_*`` here handing over.
-The screen's own work is the run list and the log's reads, from named exclusive workers:
-
-* ``runs`` polls ``list_runs`` every ``RUNS_EVERY`` seconds for the sidebar;
-* ``fetch`` performs the range read the log pane asks for; a newer request replaces it.
-
-After its await a worker compares the run it was started for with ``run_id`` (which is ""
-once the screen is closing) and drops a stale result: a listing or a read that returns after
-quit touches no widget. Seams: a new panel is composed here and fed from ``refresh_runs``,
-``apply_live`` or ``on_log_pane_view_changed``; a new key is a row in ``ui.keys``.
+parts it holds, not base classes: ``RunFeed`` (``ui.feed``: the run list's poll, the log's
+reads, the live tail, each an exclusive named worker), ``RunSearch``, ``Replay``, ``RunCharts``,
+``DiskPrefix`` (``ui.disk``), the ``KindsPanel`` widget, ``ui.sharing`` and ``ui.forks``; each
+key of ``ui.keys`` is an ``action_*`` here handing over to one. A worker drops its result
+unless ``run_id`` ("" once closing) is still the run it was started for. Seams: a new panel
+is fed from ``refresh_runs``, ``apply_live`` or ``on_log_pane_view_changed``.
 """
 
 from __future__ import annotations
@@ -41,6 +35,7 @@ from arena_tui.model.rate import RateMeter
 from arena_tui.model.runs import run_label
 from arena_tui.ui import forks, sharing
 from arena_tui.ui.charting import RunCharts
+from arena_tui.ui.disk import DiskPrefix
 from arena_tui.ui.feed import RUNS_EVERY, RunFeed
 from arena_tui.ui.keys import bindings
 from arena_tui.ui.screens.goto import GoToScreen, land
@@ -87,6 +82,7 @@ class WatchScreen(Screen[None]):
         self.kinds = KindsPanel(broker, self.log_pane.idle, id="kinds")
         self.run_search = RunSearch(self, self.log_pane, broker, self.show_status)
         self.feed = RunFeed(self)
+        self.disk = DiskPrefix(self)
         self.charts = RunCharts(self)
 
     def compose(self) -> ComposeResult:
@@ -131,6 +127,7 @@ class WatchScreen(Screen[None]):
     def open_run(self, run_id: str, seq: Seq | None = None) -> None:
         """Show ``run_id`` (following it, or paused at ``seq``); replaces the tail and reads."""
         self.feed.reset()
+        self.disk.reset()
         self.connection = Connection()
         self.status_bar.rate = self.feed.rate
         self.log_pane.open(run_id, seq)
@@ -171,6 +168,7 @@ class WatchScreen(Screen[None]):
             self.run_search.trimmed(info.available_from)
         self.query_one(ArenaHeader).run_title = run_label(info)
         self.log_pane.run_listed(info.available_from, info.last_seq)
+        self.disk.listed(info)
         if self.connection.phase is Phase.FINISHED and info.status is not RunStatus.FINISHED:
             self.feed.restart()  # events after its tail finished: follow on
         stale = info.status is RunStatus.STALE

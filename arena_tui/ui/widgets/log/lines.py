@@ -94,6 +94,8 @@ class RowOptions:
     """Spans to paint in the summary; ``[]`` when the event matches elsewhere; None: no hit."""
     narrow: bool = False
     """Only seq, kind and summary (a pane narrower than ``NARROW_BELOW``)."""
+    start_note: str = ""
+    """Said instead on the gap row of a trimmed start (where a locked log holds its events)."""
 
     @property
     def fixed(self) -> int:
@@ -144,6 +146,8 @@ def render_row(
         if isinstance(row, GapRow):
             style = styles.trimmed if row.kind is GapKind.TRIMMED else styles.hole
         text = f"┄┄ {row.describe()} "
+        if options.start_note and isinstance(row, GapRow) and row.first == 1:
+            text = f"┄┄ {options.start_note} "
         segments = [Segment(text + "┄" * max(0, width - cell_len(text)), style)]
     if cursor:
         segments = [_on_cursor(segment, styles) for segment in segments]
