@@ -9,21 +9,14 @@ screen touches nothing. The tail iterates ``follow()`` itself and handles each i
 ``match``: events go to a frame buffer, the rest to the log pane's intents and the connection.
 The first read of a run starts its tail (and the kinds panel's count below it).
 
-Live events reach the log at most once per frame (``FRAME``): the first batch after a quiet
-frame at once (a row never waits for a timer it does not need), later ones at the end of the
-frame, and every ``CATCH_UP_FRAME`` while the tail reads a backlog (a flush of ``BEHIND``
-events or more: nobody reads thousands of rows a frame, and each repaint costs the time of ten
-thousand events from the backlog). So a burst costs one model transition and one repaint.
+Live events reach the log through ``LiveFrames`` (``ui.frames``): at most one update a frame.
 """
 
 from __future__ import annotations
 
 import contextlib
-import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
-
-from textual.timer import Timer
 
 from arena_tui.broker.backoff import Backoff
 from arena_tui.broker.errors import BrokerAuthError, BrokerError, RunNotFoundError
@@ -45,16 +38,11 @@ from arena_tui.model.log import Fetch
 from arena_tui.model.rate import RateMeter
 from arena_tui.reading.fetch import fetch_page
 from arena_tui.reading.seek import TurnNotFound
+from arena_tui.ui.frames import LiveFrames
 
 if TYPE_CHECKING:
     from arena_tui.ui.screens.watch import WatchScreen
 
-FRAME = 1 / 60
-"""Textual paints at most 60 frames a second (``TEXTUAL_FPS``): one view update per frame."""
-CATCH_UP_FRAME = 1 / 10
-"""The view update interval while catching up on a backlog."""
-BEHIND = 1_000
-"""Events applied by one flush that mean the tail is reading a backlog (60,000 events/s)."""
 RUNS_EVERY = 1.5
 """Seconds between two listings of the broker's runs."""
 BACKOFF = Backoff(initial=0.5, maximum=10.0)
@@ -70,12 +58,7 @@ class RunFeed:
         self.rate = RateMeter()
         self.resume_from: Seq = 0
         """Where a restarted tail (``r``) goes on: after the last seq the tail delivered."""
-        self._pending: list[Envelope] = []
-        self._timer: Timer | None = None
-        self._flushed_at = -FRAME
-        """``time.monotonic()`` of the last flush (Textual's timers run on that clock)."""
-        self._frame = FRAME
-        """The wait between flushes: ``FRAME``, or ``CATCH_UP_FRAME`` after a backlog's flush."""
+        self.frames = LiveFrames(screen, lambda batch: screen.apply_live(batch, self.rate))
 
     def start(self, run_id: str, from_seq: Seq) -> None:
         """Follow ``run_id`` from ``from_seq``; replaces the tail of any run before."""
@@ -89,7 +72,7 @@ class RunFeed:
         self.screen.workers.cancel_group(self.screen, "tail")
         self.screen.workers.cancel_group(self.screen, "fetch")
         self.tailing = None
-        self._pending.clear()
+        self.frames.clear()
         self.rate = RateMeter()
 
     def refresh_runs(self) -> None:
@@ -260,36 +243,17 @@ class RunFeed:
                 screen.notify(str(exc), title=title, severity="error", timeout=15)
 
     def add(self, batch: Sequence[Envelope]) -> None:
-        """Live events: counted now, applied to the log at the next frame (or now, if due)."""
+        """Live events: counted now, applied to the log before the next paint (``frames``)."""
         screen = self.screen
         now = screen.clock.monotonic()
         self.resume_from = batch[-1].seq + 1 if batch else self.resume_from
-        self._pending.extend(batch)
         self.rate = self.rate.add(len(batch), now)
         connection = screen.connection
         last = connection.last_event_at
         if connection.phase is not Phase.LIVE or last is None or now - last >= 0.5:
             screen.connection = connection.on_events(now)
-        if self._timer is None:
-            wait = self._flushed_at + self._frame - time.monotonic()
-            if wait <= 0:
-                self.flush()
-            else:
-                self._timer = screen.set_timer(wait, self._frame_due)
-
-    def _frame_due(self) -> None:
-        self._timer = None
-        if not self.screen.closing:
-            self.flush()
+        self.frames.add(batch)
 
     def flush(self) -> None:
-        """Apply buffered live events to the view: one transition and one repaint per frame."""
-        if self._timer is not None:  # flushed early (a trim, a reconnect): no timer needed
-            self._timer.stop()
-            self._timer = None
-        if not self._pending:
-            return
-        self._flushed_at = time.monotonic()
-        batch, self._pending = self._pending, []
-        self._frame = CATCH_UP_FRAME if len(batch) >= BEHIND else FRAME
-        self.screen.apply_live(batch, self.rate)
+        """Apply the buffered live events now (before a trim, a reset, the end...)."""
+        self.frames.flush()

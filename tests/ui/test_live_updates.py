@@ -1,7 +1,7 @@
 """Live events reach the log promptly, and following survives layout changes.
 
-Batches from the tail are applied at most once per frame, but the first one after a quiet frame
-at once. Opening or closing the detail pane (Enter) changes the log pane's height and Textual
+Batches from the tail are applied at most once per frame, right before the frame is painted.
+Opening or closing the detail pane (Enter) changes the log pane's height and Textual
 clamps the pane's scroll offset; that is not the user scrolling (only real input is: keys, the
 wheel, the scrollbar), so the view keeps following the newest event while events stream in.
 """
@@ -12,6 +12,7 @@ from textual.scrollbar import ScrollTo
 
 from arena_tui.broker.inprocess import InProcessBroker
 from arena_tui.broker.models import Envelope
+from arena_tui.model.rate import RateMeter
 from arena_tui.ui.widgets.log.detail import DetailPane
 from tests.support.events import turn_loop
 from tests.support.pilot import SIZE, app_for, pane, seed_run, status_text, until, watch
@@ -65,16 +66,47 @@ async def test_the_scrollbar_is_user_input_it_scrolls_and_pauses() -> None:
         assert "PAUSED" in status_text(app)
 
 
-async def test_a_batch_after_a_quiet_frame_is_applied_at_once_then_one_update_per_frame() -> None:
+async def test_batches_of_a_frame_are_applied_together_right_before_its_paint() -> None:
     broker = InProcessBroker()
     await seed_run(broker, "r1", 20)
     app = app_for(broker, run_id="r1")
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: pane(app).view.cursor_seq == 20)
-        await pilot.pause(0.1)  # more than a frame since anything was applied
+        await pilot.pause(0.1)
         screen = watch(app)
+        applied: list[tuple[list[int], bool]] = []
+        in_tick = [False]
+        frames = screen.feed.frames
+        apply_live, before_paint = screen.apply_live, frames.before_paint
+
+        def recorded_apply(batch: list[Envelope], rate: RateMeter) -> None:
+            applied.append(([e.seq for e in batch], in_tick[0]))
+            apply_live(batch, rate)
+
+        def recorded_before_paint() -> None:  # called by the screen's paint tick
+            in_tick[0] = True
+            try:
+                before_paint()
+            finally:
+                in_tick[0] = False
+
+        screen.apply_live = recorded_apply  # type: ignore[method-assign]
+        frames.before_paint = recorded_before_paint  # type: ignore[method-assign]
         screen.feed.add([Envelope(21, turn_loop("r1", 21))])
-        assert pane(app).view.cursor_seq == 21  # applied now, not after a timer
         screen.feed.add([Envelope(22, turn_loop("r1", 22))])
-        assert pane(app).view.cursor_seq == 21  # within the same frame: waits for its end
+        assert pane(app).view.cursor_seq == 20  # buffered: not applied on arrival
         await until(pilot, lambda: pane(app).view.cursor_seq == 22)
+        assert applied == [([21, 22], True)]  # one update for both, by the paint tick
+
+
+async def test_live_events_are_applied_while_a_modal_pauses_the_paint_tick() -> None:
+    broker = InProcessBroker()
+    await seed_run(broker, "r1", 20)
+    app = app_for(broker, run_id="r1")
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: pane(app).view.cursor_seq == 20)
+        screen = watch(app)
+        await pilot.press("question_mark")  # help covers the watch screen: it is not painted
+        await until(pilot, lambda: app.screen is not screen)
+        screen.feed.add([Envelope(21, turn_loop("r1", 21))])
+        await until(pilot, lambda: screen.log_pane.view.cursor_seq == 21)  # the backstop timer

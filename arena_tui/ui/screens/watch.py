@@ -111,8 +111,7 @@ class WatchScreen(Screen[None]):
 
     @property
     def closing(self) -> bool:
-        """Textual marks a screen ``_pruning`` when it starts taking it down, before its
-        widgets go, then ``_closing``: from then on no worker may touch them."""
+        """Textual marks a screen ``_pruning`` (then ``_closing``) as it goes: workers keep off."""
         return self._pruning or self._closing or self._closed
 
     @property
@@ -174,18 +173,21 @@ class WatchScreen(Screen[None]):
         stale = info.status is RunStatus.STALE
         self.connection = self.connection.stale(info.last_event_at if stale else None)
 
+    def _on_timer_update(self) -> None:  # Textual's paint tick (private API; Textual is pinned)
+        self.feed.frames.before_paint()  # live events go into the frame about to be painted
+        super()._on_timer_update()
+
     def on_log_pane_fetch_wanted(self, message: LogPane.FetchWanted) -> None:
         self.feed.fetch(message.run_id, message.fetch)
 
     def apply_live(self, batch: list[Envelope], rate: RateMeter) -> None:
-        """A frame's live events (``LiveTail.flush``): the log, the counts, the search."""
+        """A frame's live events (``LiveFrames.flush``): the log, the counts, the search."""
         self.log_pane.live_events(batch)
         self.run_search.on_live(batch)
         self.kinds.add(batch)
         self.charts.add_live(batch)
-        status = self.status_bar
-        status.rate = rate
-        status.view = self.log_pane.view  # now, not a message later: the bar never trails
+        self.status_bar.rate = rate
+        self.status_bar.view = self.log_pane.view  # now, not a message later: never trails
 
     def on_log_pane_view_changed(self, message: LogPane.ViewChanged) -> None:
         view = message.view
