@@ -78,6 +78,8 @@ class FigureResult:
     ``target_bound`` the bound: what the history chart plots against."""
     target_op: str = ""
     target_bound: float | None = None
+    extra: dict[str, float] = field(default_factory=dict)
+    """The medians of the runs' other metrics (``baseline_`` prefixed for the baseline's)."""
 
 
 def summarise(row: Row, runs: Sequence[Metrics], baseline_runs: Sequence[Metrics]) -> FigureResult:
@@ -107,7 +109,19 @@ def summarise(row: Row, runs: Sequence[Metrics], baseline_runs: Sequence[Metrics
         target_on=row.target.on,
         target_op=row.target.op,
         target_bound=row.target.bound,
+        extra={
+            **{k: _median(runs, k) for k in (runs[0] if runs else {}) if k != row.metric},
+            **{
+                f"baseline_{k}": _median(baseline_runs, k)
+                for k in (baseline_runs[0] if baseline_runs else {})
+                if k != row.baseline_metric
+            },
+        },
     )
+
+
+def _median(runs: Sequence[Metrics], key: str) -> float:
+    return statistics.median(float(run[key]) for run in runs if key in run)
 
 
 def _num(value: float | None) -> str:
