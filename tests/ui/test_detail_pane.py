@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import inspect
 
+from textual import events
+
 from arena_tui.broker.inprocess import InProcessBroker
 from arena_tui.ui.app import ArenaApp
 from arena_tui.ui.widgets.log.detail import DetailPane
@@ -114,3 +116,20 @@ async def test_focus_detail_from_the_palette_opens_the_pane_and_gives_it_the_key
         await pilot.press("j")
         await until(pilot, lambda: body.scroll_y == 1)
         assert pane(app).view.cursor_seq == 20
+
+
+async def test_keys_typed_at_once_each_scroll_the_detail_pane() -> None:
+    """In a terminal, keys typed fast arrive in one read: three j's scrolled one line (each
+    started a smooth scroll from the same place). Each key is a line, at once."""
+    app = app_for(await tall_run(), run_id="r1")
+    async with app.run_test(size=SIZE) as pilot:
+        body = await opened(app, pilot)
+        body.focus()
+        await pilot.pause()
+        for _ in range(3):
+            app.post_message(events.Key("j", "j"))
+        await until(pilot, lambda: body.scroll_y == 3, what="three lines", within=3)
+        for _ in range(2):
+            app.post_message(events.Key("pagedown", None))
+        page = body.scrollable_content_region.height
+        await until(pilot, lambda: body.scroll_y == 3 + 2 * page, what="two pages", within=3)

@@ -60,13 +60,21 @@ class DetailPane(VerticalScroll, can_focus=True):
         self.row, self.previous, self.run_started = row, previous, run_started
         self._body.update(self._render_row(row))
 
-    def scroll_lines(self, lines: int) -> None:
-        """Scroll ``lines`` down (negative: up), without animation."""
-        self.scroll_relative(y=lines, animate=False)
+    def action_scroll_lines(self, lines: int) -> None:
+        """Scroll ``lines`` down (negative: up) at once, from where the last key left it:
+        keys typed fast arrive together, and smooth scrolls would each start from one place."""
+        self.scroll_to(y=self.scroll_target_y + lines, animate=False, immediate=True)
+
+    def action_page(self, pages: int) -> None:
+        self.action_scroll_lines(pages * max(1, self.scrollable_content_region.height))
+
+    def action_edge(self, end: int) -> None:
+        """Home (-1) / End (1): the top / the bottom of the event."""
+        self.scroll_to(y=self.max_scroll_y if end > 0 else 0, animate=False, immediate=True)
 
     def half_page(self, direction: int) -> None:
         """Half the pane's height down (``direction`` 1) or up (-1), as ``less``'s d / u."""
-        self.scroll_lines(direction * max(1, self.scrollable_content_region.height // 2))
+        self.action_scroll_lines(direction * max(1, self.scrollable_content_region.height // 2))
 
     def action_back(self) -> None:
         """Esc: the keys go back to the log; the pane stays open and follows its cursor."""

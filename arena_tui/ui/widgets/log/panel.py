@@ -104,7 +104,7 @@ class LogPanel(Vertical):
         return True
 
     def action_scroll_detail(self, lines: int) -> None:
-        self.detail.scroll_lines(lines)
+        self.detail.action_scroll_lines(lines)
 
     def action_half_page_detail(self, direction: int) -> None:
         self.detail.half_page(direction)
