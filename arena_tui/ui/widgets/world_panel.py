@@ -93,5 +93,5 @@ class WorldPanel(Widget):
 
     def _lines(self, world: Envelope | None, live: bool) -> list[str]:
         if world is None and not live:
-            return ["no turn_start at or before the cursor"]
+            return ["no turn_start retained at or before the cursor"]
         return world_lines(world, max(10, self.content_region.width))
