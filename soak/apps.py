@@ -84,6 +84,11 @@ class App:
             self.run_id = run_id
             self.lives.append(Life(pid, time.monotonic(), run_id))
         self.wait_screen(lambda s: "seq " in s or "no events" in s, 20)
+        # the palette's first opening costs ~18 MiB for good: before the warm-up, not a "leak"
+        self.keys("C-p")
+        self.wait_screen(lambda s: "Search for commands" in s, 8)
+        self.keys("Escape")
+        time.sleep(0.3)
         if self.role == "replay":
             self.keys("p")
             time.sleep(0.3)
@@ -97,9 +102,9 @@ class App:
         time.sleep(0.3)
         self.keys("q")
         pressed = time.monotonic()
-        while pid is not None and _alive(pid) and time.monotonic() < pressed + 15:
+        while pid is not None and procs.alive(pid) and time.monotonic() < pressed + 15:
             time.sleep(0.1)
-        if pid is not None and _alive(pid):
+        if pid is not None and procs.alive(pid):
             stacks = self.dump_stacks(pid)
             spy = Path(sys.executable).with_name("py-spy")
             if spy.exists():  # not a dependency: used when a developer installed it
@@ -289,8 +294,3 @@ class App:
             if STATUS.search(line) or any(word in line for word in STATUS_WORDS):
                 return line
         return lines[-1] if lines else ""
-
-
-def _alive(pid: int) -> bool:
-    """Running (a zombie waiting for tmux to reap it has exited)."""
-    return procs.alive(pid)
