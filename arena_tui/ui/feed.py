@@ -128,11 +128,14 @@ class RunFeed:
 
     async def _fetch(self, run_id: str, fetch: Fetch) -> None:
         screen = self.screen
+        replaced: list[Connection] = []  # the state before the retries, the last they showed
 
         def retrying(attempt: int, delay: float, error: BrokerError) -> None:
             if screen.run_id == run_id:
                 retry_at = screen.clock.monotonic() + delay
-                screen.connection = screen.connection.reconnecting(attempt, retry_at, str(error))
+                before = screen.connection
+                screen.connection = before.reconnecting(attempt, retry_at, str(error))
+                replaced[:] = [replaced[0] if replaced else before, screen.connection]
                 if attempt == 1:
                     screen.notify(str(error), title="broker unreachable", severity="error")
 
@@ -146,6 +149,8 @@ class RunFeed:
             return
         if screen.run_id != run_id:
             return
+        if replaced and screen.connection is replaced[1]:  # nothing else said anything since
+            screen.connection = replaced[0]  # e.g. finished: no tail is left to say it again
         pane = screen.log_pane
         pane.fetched(fetch, result, target)
         if result.available_from:
@@ -157,16 +162,15 @@ class RunFeed:
 
     def check_gone(self, run_id: str) -> None:
         """The finished open run is not listed: say so if a read finds no key of it."""
+        self.screen.run_worker(self._check_gone(run_id), group="gone", exclusive=True)
 
-        async def check() -> None:
-            with contextlib.suppress(BrokerError):  # unreachable: the next listing asks again
-                try:
-                    await self.screen.broker.read_range(run_id, 0, count=1, direction="backward")
-                except RunNotFoundError:
-                    if self.screen.run_id == run_id:
-                        self.screen.connection = self.screen.connection.gone_from_broker()
-
-        self.screen.run_worker(check(), name="gone", group="gone", exclusive=True)
+    async def _check_gone(self, run_id: str) -> None:
+        with contextlib.suppress(BrokerError):  # unreachable: the next listing asks again
+            try:
+                await self.screen.broker.read_range(run_id, 0, count=1, direction="backward")
+            except RunNotFoundError:
+                if self.screen.run_id == run_id:
+                    self.screen.connection = self.screen.connection.gone_from_broker()
 
     def _fetch_failed(self, fetch: Fetch, error: Exception) -> None:
         screen = self.screen
