@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from pathlib import Path
 
@@ -35,8 +36,15 @@ def test_every_page_anywhere_is_the_runs_rows_in_insertion_order(tmp_path: Path,
     expected = [(r[1], r[2], r[3]) for r in turn_rows(B, "ag2", range(1, 51))]
     for first_rowid in (None, run.first_rowid):
         reader = ColdReader(
-            Connections(), file.path, B, run.count, step=step, first_rowid=first_rowid
+            Connections(),
+            file.path,
+            B,
+            run.count,
+            step=step,
+            first_rowid=first_rowid,
+            last_rowid=run.last_rowid,
         )
+        assert not reader.contiguous  # its rows alternate with A's
         for start in (1, 2, 7, 8, 150, 299, 300):
             for count in (1, 5, 64, 500):
                 got = reader.read(start, count)
@@ -104,3 +112,51 @@ async def test_idle_connections_are_closed(tmp_path: Path) -> None:
     finally:
         with contextlib.suppress(Exception):
             await broker.aclose()
+
+
+def test_a_run_in_one_block_of_rowids_reads_any_page_by_rowid_arithmetic(tmp_path: Path) -> None:
+    rows = [*turn_rows(A, "ag1", range(1, 21)), *turn_rows(B, "ag2", range(1, 51))]
+    write_log(log_path(tmp_path, "race"), [*rows, *turn_rows(A, "ag1", range(21, 23))])
+    (file,) = ColdIndex(tmp_path).refresh()
+    runs = {r.run_id: r for r in file.runs}
+    expected = [(r[1], r[2], r[3]) for r in turn_rows(B, "ag2", range(1, 51))]
+    b = runs[B]
+    reader = ColdReader(
+        Connections(), file.path, B, b.count, first_rowid=b.first_rowid, last_rowid=b.last_rowid
+    )
+    assert reader.contiguous
+    assert reader.indexed
+    for start in (1, 2, 150, 299, 300):
+        got = reader.read(start, 64)
+        assert [(e.event.agent_id, e.event.t, e.event.kind) for e in got] == expected[
+            start - 1 : start - 1 + 64
+        ]
+        assert [e.seq for e in got] == list(range(start, start + len(got)))
+    assert reader._checkpoints is None  # never needed the scan
+    a = runs[A]  # split in two blocks by B's rows: not one block, so no arithmetic
+    split = ColdReader(
+        Connections(), file.path, A, a.count, first_rowid=a.first_rowid, last_rowid=a.last_rowid
+    )
+    assert not split.contiguous
+    assert [e.event.t for e in split.read(120, 2)] == [20, 21]  # across the split
+    reader.connections.close()
+    split.connections.close()
+
+
+async def test_an_interleaved_run_gets_its_sparse_index_in_the_background(tmp_path: Path) -> None:
+    _interleaved(tmp_path)
+    broker = with_logs(InProcessBroker(), tmp_path)
+    try:
+        await broker.read_range(B, 0, count=10, direction="backward")  # the app's open
+        found = broker.store.find(B)
+        assert found is not None
+        reader = broker.store.reader(*found)
+        for _ in range(200):
+            if reader.indexed:
+                break
+            await asyncio.sleep(0.02)
+        assert reader.indexed, "the index was built without waiting for a seek"
+        page = await broker.read_range(B, 150, count=3)
+        assert [e.seq for e in page.envelopes] == [150, 151, 152]
+    finally:
+        await broker.aclose()

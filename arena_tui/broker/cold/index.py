@@ -32,7 +32,7 @@ HEX32 = re.compile(r"[0-9a-f]{32}")
 QUARTER = timedelta(minutes=15)
 
 _RUNS_SQL = (
-    "SELECT run_id, count(*), min(ts), max(ts), min(rowid) FROM events "
+    "SELECT run_id, count(*), min(ts), max(ts), min(rowid), max(rowid) FROM events "
     "GROUP BY run_id ORDER BY min(rowid)"
 )
 _FIRSTS_SQL = (
@@ -51,6 +51,8 @@ class ColdRun:
     first_ts: datetime | None
     last_ts: datetime | None
     first_rowid: int
+    last_rowid: int | None = None
+    """With ``first_rowid`` and ``count``: whether the run's rows sit in one block (reader)."""
     parent: tuple[str, int] | None = None
     """``(parent_run_id, parent_t)`` from the run's ``fork`` event, for a fork."""
     profile: str | None = None
@@ -167,10 +169,11 @@ def scan_file(path: Path, stat: tuple[int, int], connections: Connections) -> Co
             first_ts=first,
             last_ts=last,
             first_rowid=int(first_rowid),
+            last_rowid=int(last_rowid),
             parent=parents.get(run_id),
             profile=profiles.get(run_id),
         )
-        for run_id, count, first, last, first_rowid in rows
+        for run_id, count, first, last, first_rowid, last_rowid in rows
     )
     return ColdFile(
         path, name, FileState.READY, runs=runs, ts_offset=_offset(name, runs), stat=stat

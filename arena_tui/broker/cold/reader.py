@@ -3,10 +3,14 @@
 A run's cold seq is its row's 1-based position in ``rowid`` (insertion) order among the run's
 rows: the order the arena's persister consumed the broker, which keeps a fork's ``fork`` and
 ``world_mutation`` first (the arena's own ``ORDER BY t, rowid`` moves them; ``cold-store.md``
-§4.4). There is no seq column, so the first read of a run builds a sparse index: the ``rowid``
-of every ``STEP``-th row (one scan). A read of ``count`` rows from seq ``n`` then starts at the
-checkpoint at or below ``n`` with ``rowid >= ?``, which duckdb pushes into the scan, so a page
-anywhere in a million-event run costs a few milliseconds (bench figure ``cold``).
+§4.4). There is no seq column. When a run's rows sit in one block of rowids (``max - min + 1
+== count``: a run alone in its file, a race of one, every fork), seq ``n`` is rowid ``first +
+n - 1`` and a page is one ``rowid >= ?`` query, which duckdb pushes into the scan: a few
+milliseconds anywhere in a million-event run, from the first seek on (bench figure ``cold``).
+A run whose rows interleave with others' (the runs of a rank operation) needs a sparse index:
+the ``rowid`` of every ``STEP``-th row, one scan, which the store builds in the background once
+the run is opened (``ColdStore.read``), so a seek usually finds it built; a page then starts
+at the checkpoint at or below ``n``.
 
 Connections are read-only and cached per file while reads come (``Connections``): opening a
 file costs ~20-90 ms, too much per page while a user scrolls. ``sweep`` closes the idle ones,
@@ -107,6 +111,7 @@ class ColdReader:
         ts_offset: timedelta | None = None,
         step: int = STEP,
         first_rowid: int | None = None,
+        last_rowid: int | None = None,
     ) -> None:
         self.connections = connections
         self.path = path
@@ -115,13 +120,26 @@ class ColdReader:
         self.ts_offset = ts_offset or timedelta()
         self.step = step
         self.first_rowid = first_rowid
+        self.contiguous = (
+            first_rowid is not None
+            and last_rowid is not None
+            and last_rowid - first_rowid + 1 == count
+        )
+        """The run's rows are one block of rowids: seq ``n`` is rowid ``first_rowid + n - 1``."""
         self._checkpoints: list[int] | None = None
+        self._building = threading.Lock()
+
+    @property
+    def indexed(self) -> bool:
+        """A page anywhere is one cheap query (contiguous, or the sparse index is built)."""
+        return self.contiguous or self._checkpoints is not None
 
     def checkpoints(self) -> list[int]:
-        if self._checkpoints is None:
-            with self.connections.use(self.path) as conn:
-                rows = conn.execute(_CHECKPOINTS_SQL, [self.run_id, self.step]).fetchall()
-            self._checkpoints = [int(row[0]) for row in rows]
+        with self._building:
+            if self._checkpoints is None:
+                with self.connections.use(self.path) as conn:
+                    rows = conn.execute(_CHECKPOINTS_SQL, [self.run_id, self.step]).fetchall()
+                self._checkpoints = [int(row[0]) for row in rows]
         return self._checkpoints
 
     def rows(self, from_seq: Seq, count: int) -> list[tuple[Any, ...]]:
@@ -137,6 +155,12 @@ class ColdReader:
                     _TAIL_SQL, [self.run_id, self.count - first + 1]
                 ).fetchall()
             return tail
+        if self.contiguous and self.first_rowid is not None:
+            with self.connections.use(self.path) as conn:
+                block: list[tuple[Any, ...]] = conn.execute(
+                    _PAGE_SQL, [self.run_id, self.first_rowid + first - 1, count, 0]
+                ).fetchall()
+            return block
         if first <= self.step and self.first_rowid is not None and self._checkpoints is None:
             with self.connections.use(self.path) as conn:
                 head: list[tuple[Any, ...]] = conn.execute(

@@ -26,6 +26,7 @@ class ColdStore:
         self.index = ColdIndex(root, self.connections)
         self._readers: dict[tuple[Path, tuple[int, int], str, timedelta | None], ColdReader] = {}
         self._refreshing: asyncio.Task[list[ColdFile]] | None = None
+        self._indexing: dict[ColdReader, asyncio.Future[list[int]]] = {}
 
     @property
     def files(self) -> list[ColdFile]:
@@ -71,14 +72,24 @@ class ColdStore:
                 run.count,
                 ts_offset=offset,
                 first_rowid=run.first_rowid,
+                last_rowid=run.last_rowid,
             )
             self._readers[key] = found
         return found
 
     async def read(self, reader: ColdReader, from_seq: Seq, count: int) -> list[Envelope]:
-        return await asyncio.to_thread(reader.read, from_seq, count)
+        """A page of ``reader``'s run; a run that needs a sparse index gets it built in the
+        background from its first read on, off the path of the user's first seek."""
+        envelopes = await asyncio.to_thread(reader.read, from_seq, count)
+        if not reader.indexed and reader not in self._indexing:
+            task = asyncio.ensure_future(asyncio.to_thread(reader.checkpoints))
+            self._indexing[reader] = task
+            task.add_done_callback(lambda _t: self._indexing.pop(reader, None))
+        return envelopes
 
     async def aclose(self) -> None:
         if self._refreshing is not None and not self._refreshing.done():
             self._refreshing.cancel()
+        for task in list(self._indexing.values()):
+            task.cancel()
         await asyncio.to_thread(self.connections.close)
