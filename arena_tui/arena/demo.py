@@ -73,8 +73,13 @@ async def run_demo(
         fork_log = files.start("fork", now)
         async with asyncio.TaskGroup() as tasks:
             tasks.create_task(
-                publish_run(
-                    broker, rank, rate=RANK_RATE * speed, backfill=RANK_BACKFILL, log=live_log
+                publish_run(  # started with its log, as the arena's sink (its history older)
+                    broker,
+                    rank,
+                    rate=RANK_RATE * speed,
+                    backfill=RANK_BACKFILL,
+                    log=live_log,
+                    started_at=now,
                 )
             )
             tasks.create_task(_fork(broker, fork, speed, fork_log))

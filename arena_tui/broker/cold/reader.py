@@ -149,18 +149,18 @@ class ColdReader:
         count = min(count, self.count - first + 1)
         if count <= 0:
             return []
-        if first + count - 1 == self.count and count <= self.count - first + 1 <= TAIL_ROWS:
-            with self.connections.use(self.path) as conn:
-                tail: list[tuple[Any, ...]] = conn.execute(
-                    _TAIL_SQL, [self.run_id, self.count - first + 1]
-                ).fetchall()
-            return tail
         if self.contiguous and self.first_rowid is not None:
             with self.connections.use(self.path) as conn:
                 block: list[tuple[Any, ...]] = conn.execute(
                     _PAGE_SQL, [self.run_id, self.first_rowid + first - 1, count, 0]
                 ).fetchall()
             return block
+        if first + count - 1 == self.count and count <= self.count - first + 1 <= TAIL_ROWS:
+            with self.connections.use(self.path) as conn:
+                tail: list[tuple[Any, ...]] = conn.execute(
+                    _TAIL_SQL, [self.run_id, self.count - first + 1]
+                ).fetchall()
+            return tail
         if first <= self.step and self.first_rowid is not None and self._checkpoints is None:
             with self.connections.use(self.path) as conn:
                 head: list[tuple[Any, ...]] = conn.execute(
