@@ -21,7 +21,6 @@ from arena_tui.broker.cold.stitch import Alignment
 from arena_tui.broker.errors import BrokerError
 from arena_tui.broker.models import RunInfo, Seq
 from arena_tui.model.rows import GapKind, GapRow
-from arena_tui.model.words import seq_span
 
 if TYPE_CHECKING:
     from arena_tui.ui.screens.watch import WatchScreen
@@ -64,9 +63,7 @@ class DiskPrefix:
             if self.locked != run_id:
                 screen.notify(found.banner(), title="trimmed events on disk")
             self.locked = run_id
-            where = found.db_path.name
-            span = seq_span(1, available_from - 1)
-            self._note(f"⚠ {span} trimmed: in {where}, readable when the operation ends")
+            self._note(f"in {found.db_path.name}, readable when the operation ends")
             return
         self._note("")
         if found is not None and found.state == "exact":

@@ -25,6 +25,7 @@ from arena_tui.broker.models import KNOWN_KINDS, Envelope
 from arena_tui.model.rows import EventRow, GapKind, GapRow, Row
 from arena_tui.model.summary import short_id
 from arena_tui.model.text import safe_text
+from arena_tui.model.words import seq_span
 
 SEQ_W, TIME_W, TURN_W, AGENT_W, KIND_W = 9, 8, 4, 5, 14
 HEADER = f"{'seq':>{SEQ_W}} {'time':<{TIME_W}} {'t':>{TURN_W}} {'agent':<{AGENT_W}} " + (
@@ -95,7 +96,8 @@ class RowOptions:
     narrow: bool = False
     """Only seq, kind and summary (a pane narrower than ``NARROW_BELOW``)."""
     start_note: str = ""
-    """Said instead on the gap row of a trimmed start (where a locked log holds its events)."""
+    """Said on the gap row of a trimmed start instead of "by the broker" (where a locked log
+    holds its events)."""
 
     @property
     def fixed(self) -> int:
@@ -147,7 +149,7 @@ def render_row(
             style = styles.trimmed if row.kind is GapKind.TRIMMED else styles.hole
         text = f"┄┄ {row.describe()} "
         if options.start_note and isinstance(row, GapRow) and row.first == 1:
-            text = f"┄┄ {options.start_note} "
+            text = f"┄┄ ⚠ {seq_span(1, row.last)} trimmed: {options.start_note} "
         segments = [Segment(text + "┄" * max(0, width - cell_len(text)), style)]
     if cursor:
         segments = [_on_cursor(segment, styles) for segment in segments]
