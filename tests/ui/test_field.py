@@ -21,6 +21,7 @@ from tests.support.pilot import (
     SETTINGS,
     app_for,
     pane,
+    screen_text,
     seed_run,
     status_text,
     toasts,
@@ -229,3 +230,16 @@ async def test_the_header_keeps_the_runs_state_and_the_clock_at_every_width(
         assert header.rstrip().endswith("12:02:00"), header
         assert "smoke r1" in header
         assert header.startswith(" arena-tui ")
+
+
+@pytest.mark.parametrize("width", [80, 100, 120])
+async def test_the_footer_ends_with_the_palette_key_at_every_width(width: int) -> None:
+    """At 100 columns the footer ended "^p paletteH": the palette key, docked right, kept the
+    compact footer's right margin, and the hidden "? Help" key showed through that cell."""
+    broker = InProcessBroker()
+    await seed_run(broker, "r1", 20)
+    app = app_for(broker, run_id="r1")
+    async with app.run_test(size=(width, 30)) as pilot:
+        await until(pilot, lambda: pane(app).view.cursor_seq == 20)
+        await pilot.pause(0.2)
+        assert screen_text(app).splitlines()[-1].rstrip().endswith("▏^p palette")
