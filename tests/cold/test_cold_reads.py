@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from arena_tui.broker.cold import with_logs
+from arena_tui.broker.cold import ColdAwareBroker, with_logs
 from arena_tui.broker.cold.index import ColdIndex
 from arena_tui.broker.cold.reader import ColdReader, Connections
 from arena_tui.broker.errors import RunNotFoundError
@@ -107,6 +107,7 @@ async def test_idle_connections_are_closed(tmp_path: Path) -> None:
     try:
         await broker.read_range(A, 1, count=1)
         assert broker.store.connections._open
+        await _indexed(broker, A)  # the background index build is done with the file
         await broker.list_runs()  # a refresh sweeps idle connections
         assert not any(c for c, _, _ in broker.store.connections._open.values())
     finally:
@@ -148,15 +149,19 @@ async def test_an_interleaved_run_gets_its_sparse_index_in_the_background(tmp_pa
     broker = with_logs(InProcessBroker(), tmp_path)
     try:
         await broker.read_range(B, 0, count=10, direction="backward")  # the app's open
-        found = broker.store.find(B)
-        assert found is not None
-        reader = broker.store.reader(*found)
-        for _ in range(200):
-            if reader.indexed:
-                break
-            await asyncio.sleep(0.02)
-        assert reader.indexed, "the index was built without waiting for a seek"
+        await _indexed(broker, B)  # built without waiting for a seek
         page = await broker.read_range(B, 150, count=3)
         assert [e.seq for e in page.envelopes] == [150, 151, 152]
     finally:
         await broker.aclose()
+
+
+async def _indexed(broker: ColdAwareBroker, run_id: str) -> None:
+    found = broker.store.find(run_id)
+    assert found is not None
+    reader = broker.store.reader(*found)
+    for _ in range(500):
+        if reader.indexed:  # set once the build's query let go of the file
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError("the run's sparse index was not built in the background")
