@@ -9,7 +9,7 @@ from textual.screen import Screen
 
 from arena_tui.broker.errors import BrokerClosedError
 from arena_tui.broker.inprocess import InProcessBroker
-from arena_tui.ui.screens.goto import GoToScreen
+from arena_tui.ui.screens.goto import PLACEHOLDER
 from arena_tui.ui.screens.help import HelpScreen
 from arena_tui.ui.widgets.log.detail import DetailPane
 from arena_tui.ui.widgets.runs_sidebar import RunsSidebar
@@ -77,7 +77,7 @@ async def test_goto_a_trimmed_seq_shows_the_gap_the_toast_and_the_count() -> Non
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: pane(app).view.cursor_seq == 300)
         await pilot.press("g")
-        assert isinstance(app.screen, GoToScreen)
+        assert watch(app).status_bar.prompt == ("", PLACEHOLDER)  # inline: no screen over the log
         await pilot.press("1", "enter")
         await until(pilot, lambda: pane(app).view.cursor_seq == 201)
         assert line_text(app, 0).startswith("┄┄ ⚠ seq 1–200 trimmed by the broker (200 events) ┄")
@@ -93,10 +93,13 @@ async def test_goto_rejects_nonsense_and_keeps_the_prompt_open() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: pane(app).view.loaded)
         await pilot.press("g", "x", "y", "enter")
-        assert isinstance(app.screen, GoToScreen)
-        await pilot.press("escape")
-        assert not isinstance(app.screen, GoToScreen)
-        assert pane(app).view.following
+        prompt = watch(app).status_bar.prompt
+        assert prompt is not None
+        assert prompt[0] == "xy"
+        assert prompt[1].startswith("cannot go to 'xy'; try 1234 (seq)")
+        await pilot.press("backspace", "escape", "k")  # Esc closes it: keys are the log's again
+        assert watch(app).status_bar.prompt is None
+        assert not pane(app).view.following  # k moved the cursor (not typed into the prompt)
 
 
 async def test_opening_at_a_trimmed_seq_jumps_visibly() -> None:

@@ -1,9 +1,9 @@
-"""A one-line prompt (``/`` search, ``f`` filter, ``g`` go to): type, Enter applies, Esc cancels.
+"""A one-line prompt (``/`` search, ``f`` filter): type, Enter applies, Esc cancels.
 
 The text is parsed by a model function before the prompt closes, so a mistake is explained
 under the input (and the prompt stays open) instead of failing later. An empty input is a
 valid answer ("clear") unless the prompt says otherwise (``g`` has nothing to clear).
-``name`` prefixes the widgets' ids (``prompt-box``, ``goto-help``...), so each prompt keeps
+``name`` prefixes the widgets' ids (``prompt-box``, ``prompt-help``...), so each prompt keeps
 its own styles in ``app.tcss``.
 """
 

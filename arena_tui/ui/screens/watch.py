@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from functools import partial
 from typing import ClassVar
 
 from textual import events
@@ -38,7 +37,6 @@ from arena_tui.ui.charting import RunCharts
 from arena_tui.ui.disk import DiskPrefix
 from arena_tui.ui.feed import RUNS_EVERY, RunFeed
 from arena_tui.ui.keys import bindings
-from arena_tui.ui.screens.goto import GoToScreen, land
 from arena_tui.ui.screens.help import HelpScreen
 from arena_tui.ui.search import RunSearch
 from arena_tui.ui.widgets.header import ArenaHeader
@@ -212,17 +210,13 @@ class WatchScreen(Screen[None]):
 
     def show_status(self) -> None:
         """What the features add to the status bar: filter, search, replay."""
-        self.status_bar.show_features(
-            self.log_pane.filter,
-            self.kinds.tally,
-            self.run_search.status(),
-            self.panel.replay.label,
-        )
+        search, replay = self.run_search.status(), self.panel.replay.label
+        self.status_bar.show_features(self.log_pane.filter, self.kinds.tally, search, replay)
 
     # -- actions (one per row of ui.keys) ---------------------------------------------------
 
     def action_goto(self) -> None:
-        self.app.push_screen(GoToScreen(), partial(land, self, self.log_pane))
+        self.panel.goto.start()
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen())
@@ -231,8 +225,7 @@ class WatchScreen(Screen[None]):
         self.charts.open()
 
     def action_reconnect(self) -> None:
-        """``r``: try the broker again now, e.g. once a refused password is fixed. The tail
-        restarts after the last seq it delivered; a run whose first read failed is reopened."""
+        """``r``: list and tail again now (after the last seq delivered), or reopen the run."""
         self.refresh_runs()
         if self.broker.description == "in-process":
             self.notify("the in-process broker is always connected: runs listed again")

@@ -48,6 +48,8 @@ class StatusBar(Widget):
     """What navigation adds after the mode: the filter, the search (issue 4)."""
     replay: reactive[str | None] = reactive(None)
     """The replay's label (``▶ 10x``) while a replay is on: it replaces FOLLOWING / PAUSED."""
+    prompt: reactive[tuple[str, str] | None] = reactive(None)
+    """The ``g`` prompt's text and its hint or error while it is open: it replaces the fields."""
 
     def __init__(self, *, clock: Clock | None = None, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -76,6 +78,12 @@ class StatusBar(Widget):
         self.set_class(not view.following, "-paused")
 
     def render(self) -> Text:
+        if self.prompt is not None:
+            typed, hint = self.prompt
+            text = Text(no_wrap=True, overflow="ellipsis")
+            text.append(" go to… ", self.get_component_rich_style("status-bar--nav"))
+            text.append(f"{typed}▏  ")
+            return text.append(hint, self.get_component_rich_style("tone-wait"))
         view, style = self.view, self.get_component_rich_style
         now = self.clock.monotonic()
         tone = self.connection.tone(now)

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual import events
 from textual.app import ComposeResult
@@ -29,11 +29,15 @@ from arena_tui.model.log import LogView
 from arena_tui.model.match import FILTER_HELP, EventFilter, parse_filter
 from arena_tui.model.tally import Tally
 from arena_tui.ui.keys import bindings
+from arena_tui.ui.screens.goto import GoToLine
 from arena_tui.ui.screens.prompt import Cleared, PromptScreen
 from arena_tui.ui.widgets.log.detail import DetailPane
 from arena_tui.ui.widgets.log.lines import HEADER, NARROW_BELOW
 from arena_tui.ui.widgets.log.pane import LogPane
 from arena_tui.ui.widgets.log.replay import Replay
+
+if TYPE_CHECKING:
+    from arena_tui.ui.screens.watch import WatchScreen
 
 
 class LogPanel(Vertical):
@@ -46,6 +50,12 @@ class LogPanel(Vertical):
         self.pane = LogPane(clock=clock, id="log")
         self.detail = DetailPane(clock=clock, id="detail")
         self.replay = Replay(self.pane, clock, changed)
+        self.goto = GoToLine(lambda: cast("WatchScreen", self.screen))
+
+    def on_key(self, event: events.Key) -> None:
+        """While the ``g`` prompt is open it takes every key (the log's and the detail's)."""
+        if self.goto.is_open:
+            self.goto.key(event)
 
     def compose(self) -> ComposeResult:
         yield self.columns
