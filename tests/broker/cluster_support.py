@@ -7,7 +7,8 @@ port P + 10000 is free too, gives node i the i-th third of the 16,384 slots
 way ``redis-cli --cluster reshard`` does (IMPORTING, MIGRATING, MIGRATE, SETSLOT NODE), so
 clients get MOVED. Nodes are ``RedisServer``s with cluster arguments. ``replicas=N`` gives
 primary 0 replicas; ``failover()`` runs ``CLUSTER FAILOVER`` on the first and swaps it with
-primary 0 in the lists once every node agrees.
+primary 0 in the lists once every node agrees; ``crash_primary()`` kills primary 0 instead and
+waits for the cluster to promote the replica.
 """
 
 from __future__ import annotations
@@ -144,6 +145,22 @@ class LocalCluster:
         replica = self.replicas[0]
         command(self.client(replica), "CLUSTER", "FAILOVER")
         self.primaries[0], self.replicas[0] = replica, self.primaries[0]
+        self.wait_ok()
+
+    def crash_primary(self) -> None:
+        """SIGKILL primary 0 and wait until its replica is promoted (the cluster's own failover:
+        a node timeout of 1 s, then an election); the killed node then starts again empty and
+        rejoins as the new primary's replica."""
+        old, replica = self.primaries[0], self.replicas[0]
+        old.kill()
+        self._clients.pop(old.port).close()
+        deadline = time.monotonic() + WAIT_S
+        while self.client(replica).info("replication").get("role") != "master":
+            if time.monotonic() > deadline:
+                raise RuntimeError("the replica was not promoted")
+            time.sleep(0.05)
+        self.primaries[0], self.replicas[0] = replica, old
+        old.start()  # same port and directory: its nodes.conf brings it back into the cluster
         self.wait_ok()
 
     def slot(self, key: bytes | str) -> int:

@@ -41,3 +41,17 @@ def cluster_client(
             "database 0: drop the /N from the URL"
         )
     return RedisCluster(**options, retry=retry, max_connections=max_connections)
+
+
+async def close_client(client: Any) -> None:
+    """``client.aclose()``, and for a ``RedisCluster`` its nodes' connections too.
+
+    redis-py's cluster client skips its ``aclose()`` when a failed command has marked it for
+    re-initialization (a node unreachable: a primary killed), and every connection it holds
+    (its startup node's, those of the nodes it found again) is then left to the GC, which warns
+    (ResourceWarning) and closes the sockets at some later time.
+    """
+    await client.aclose()
+    if isinstance(client, RedisCluster):
+        await client.nodes_manager.aclose()
+        await client.nodes_manager.aclose("startup_nodes")

@@ -37,7 +37,7 @@ from arena_tui.broker.errors import (
     BrokerUnavailableError,
     url_display,
 )
-from arena_tui.broker.redis.cluster import cluster_client
+from arena_tui.broker.redis.cluster import close_client, cluster_client
 from arena_tui.broker.redis.errors import (
     NoAuthRetry,
     SuspectTLS,
@@ -178,7 +178,7 @@ class Connections:
             yield reader
         finally:
             self.readers.discard(reader)
-            await asyncio.shield(client.aclose())
+            await asyncio.shield(close_client(client))
 
     async def aclose(self, grace_s: float) -> None:
         """Close every connection; a tail inside a blocking read gets ``grace_s`` to return.
@@ -193,9 +193,9 @@ class Connections:
                 for reader in readers:
                     await reader.idle.wait()
         for reader in readers:
-            await reader.client.aclose()
-        await self.publisher.aclose()
-        await self.client.aclose()
+            await close_client(reader.client)
+        await close_client(self.publisher)
+        await close_client(self.client)
 
 
 class Reader:

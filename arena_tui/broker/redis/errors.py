@@ -171,6 +171,13 @@ def tls_server_message(url: str) -> str:
     )
 
 
+def cluster_down_message(url: str, text: str) -> str:
+    return (
+        f"Redis Cluster at {url_display(url)} cannot serve every slot now ({text}): "
+        "a primary is down and its replica not yet promoted; waiting for the failover"
+    )
+
+
 def unblocked_message(url: str) -> str:
     return (
         f"Redis at {url_display(url)} ended a waiting read (UNBLOCKED): the node became a "
@@ -206,6 +213,8 @@ def translate_errors(url: str, user: str | None = None) -> Iterator[None]:
         raise BrokerPermissionError(message, url=url, command=command) from exc
     except rex.ReadOnlyError as exc:
         raise BrokerError(readonly_message(url)) from exc
+    except (rex.ClusterDownError, rex.TryAgainError) as exc:  # a failover under way
+        raise BrokerUnavailableError(cluster_down_message(url, str(exc)), url=url) from exc
     except (rex.AskError, rex.ClusterCrossSlotError) as exc:  # to the standalone client: a
         # cluster node taken for a single server, as the user may not run INFO
         answer = "CROSSSLOT" if isinstance(exc, rex.ClusterCrossSlotError) else "MOVED"
