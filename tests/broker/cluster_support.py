@@ -8,7 +8,7 @@ way ``redis-cli --cluster reshard`` does (IMPORTING, MIGRATING, MIGRATE, SETSLOT
 clients get MOVED. Nodes are ``RedisServer``s with cluster arguments. ``replicas=N`` gives
 primary 0 replicas; ``failover()`` runs ``CLUSTER FAILOVER`` on the first and swaps it with
 primary 0 in the lists once every node agrees; ``crash_primary()`` kills primary 0 instead and
-waits for the cluster to promote the replica.
+waits for the cluster to promote the replica. Nodes are started from the main thread only.
 """
 
 from __future__ import annotations
@@ -147,10 +147,12 @@ class LocalCluster:
         self.primaries[0], self.replicas[0] = replica, self.primaries[0]
         self.wait_ok()
 
-    def crash_primary(self) -> None:
+    def crash_primary(self) -> RedisServer:
         """SIGKILL primary 0 and wait until its replica is promoted (the cluster's own failover:
-        a node timeout of 1 s, then an election); the killed node then starts again empty and
-        rejoins as the new primary's replica."""
+        a node timeout of 1 s, then an election). The killed node, now listed as the replica, is
+        returned stopped: ``start()`` it from the main thread (a node's death signal follows the
+        thread that started it, so one started in ``to_thread`` dies with that worker), then
+        ``wait_ok()`` while it rejoins empty as the new primary's replica."""
         old, replica = self.primaries[0], self.replicas[0]
         old.kill()
         self._clients.pop(old.port).close()
@@ -160,8 +162,7 @@ class LocalCluster:
                 raise RuntimeError("the replica was not promoted")
             time.sleep(0.05)
         self.primaries[0], self.replicas[0] = replica, old
-        old.start()  # same port and directory: its nodes.conf brings it back into the cluster
-        self.wait_ok()
+        return old
 
     def slot(self, key: bytes | str) -> int:
         return int(command(self.client(0), "CLUSTER", "KEYSLOT", key))

@@ -147,8 +147,12 @@ async def test_a_tail_carries_on_through_a_failover(
         await until(lambda: seqs == [1, 2, 3, 4, 5])
         old_primary = cluster.primaries[0]
         started = time.monotonic()
-        fail_over = cluster.failover if how == "CLUSTER FAILOVER" else cluster.crash_primary
-        await asyncio.to_thread(fail_over)
+        if how == "CLUSTER FAILOVER":
+            await asyncio.to_thread(cluster.failover)
+        else:
+            killed = await asyncio.to_thread(cluster.crash_primary)
+            killed.start()  # from this thread (see crash_primary): it rejoins as a replica
+            await asyncio.to_thread(cluster.wait_ok)
         assert cluster.primaries[0] is not old_primary
         assert cluster.owner(keys(run_id).events) == 0  # the former replica serves it now
         # a new producer: the old one's pooled connections to the killed node would fail its
