@@ -21,7 +21,7 @@ from arena_tui.broker.redis import RedisStreamsBroker
 from arena_tui.config import Settings
 from arena_tui.ui.app import make_app
 from tests.support.events import turn_loop
-from tests.support.pilot import WIDE, pane, status_text, until
+from tests.support.pilot import WIDE, pane, status_text, toasts, until
 from tests.support.redis_server import RedisServer
 
 pytestmark = pytest.mark.redis
@@ -114,6 +114,36 @@ async def test_charts_opened_while_the_server_is_down_do_not_end_the_app() -> No
                 assert "cannot read the run" in title, title
                 await pilot.press("escape")
                 await pilot.pause(0.2)
+                assert app.is_running
+        finally:
+            await viewer.aclose()
+            await writer.aclose()
+
+
+@pytest.mark.timeout(60)
+async def test_a_replay_whose_next_page_cannot_be_read_stops_once() -> None:
+    """The run is wiped (a kill -9 without persistence) while a replay plays: the next page's
+    read fails. A 3-minute soak's replay app then stepped past the window on every tick (30 a
+    second), each step a new read and each failure a new toast: 300 toasts and 120 timers
+    alive, RSS climbing. The replay must stop, and say so once."""
+    with RedisServer() as server:
+        writer = RedisStreamsBroker(server.url, key_prefix="rel")
+        viewer = RedisStreamsBroker(server.url, key_prefix="rel")
+        try:
+            await writer.open_run("r1")
+            await writer.publish_many("r1", [turn_loop("r1", s) for s in range(1, 1501)])
+            await writer.close_run("r1")
+            app = make_app(Settings(stale_after=1e9, demo=False), viewer, run_id="r1", seq=1)
+            async with app.run_test(size=WIDE) as pilot:
+                await until(pilot, lambda: pane(app).view.loaded, 15, "the first page")
+                raw = server.client()
+                raw.delete("rel:run:r1:open", "rel:run:r1:seq", "rel:run:r1:events")
+                raw.close()
+                await pilot.press("p", "p", "p")  # max speed: at the window's edge at once
+                await pilot.pause(3.0)
+                told = [t for t in toasts(app) if "r1" in t]
+                assert len(told) <= 2, told
+                assert "▶" not in status_text(app)
                 assert app.is_running
         finally:
             await viewer.aclose()

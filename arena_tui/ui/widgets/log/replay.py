@@ -3,7 +3,10 @@
 The pacing is the pure ``model.playback.Playback`` (speeds, the gap cap, what is due); this is
 its driver: a timer on the pane asks every ``TICK`` what is due and steps the pane by that many
 shown rows. Past the window's edge it steps once, which reads the next page, and goes on when
-the page is in. Any move of the user's pauses it (the screen forwards ``LogPane.UserMoved``).
+the page is in; a read that brings nothing after the cursor (it failed: a wiped run, a refused
+password) stops the replay, with one notice. (It used to step again on the next tick: one read
+and one error toast per tick, 30 a second, hundreds of toasts alive in a soak's replay app.)
+Any move of the user's pauses it (the screen forwards ``LogPane.UserMoved``).
 The timer belongs to the pane, so it dies with it.
 """
 
@@ -34,6 +37,8 @@ class Replay:
         self.replaying = False
         """A replay was started on this run (the status bar shows ▶ / ⏸ until it ends)."""
         self._timer: Timer | None = None
+        self._paged_at: int | None = None
+        """The cursor's seq when the last tick stepped past the window (a page was wanted)."""
 
     @property
     def label(self) -> str | None:
@@ -93,13 +98,19 @@ class Replay:
         if not self.playback.playing or view.want is not None or not view.rows:
             return
         stamps = _upcoming_stamps(pane, MAX_STEPS + 1)
+        paged_at, self._paged_at = self._paged_at, None
         if len(stamps) <= 1:
             if view.at_head:
                 self.stop()
                 finished = " (run finished)" if view.finished else ""
                 pane.notify("replay reached the newest event" + finished)
                 self.changed()
+            elif paged_at is not None and paged_at == view.cursor_seq:
+                self.stop()  # the page read brought nothing after the cursor: it failed
+                pane.notify("replay stopped: the next events could not be read", severity="error")
+                self.changed()
             else:
+                self._paged_at = view.cursor_seq
                 pane.step(1)  # past the window: the next page is read, then playback goes on
             return
         steps, self.playback = self.playback.due(self.clock.monotonic(), stamps)
