@@ -5,7 +5,9 @@ into a run the app follows, each payload carrying ``sent_at`` (``time.monotonic(
 its publish call). Painted: the first frame whose log pane update carried the event's row
 (``bench.probe``: the compositor rendered the line and the frame was encoded to terminal
 bytes). Latency is that frame's time minus ``sent_at``; the first 200 events are warm-up.
-Baseline: the same producer with the bare redis-py consumer (``bench.bare``) instead of the
+``max_view_updates_per_frame`` (in the JSON's ``extra``) counts the live view updates
+(``apply_live``) between two encoded frames: at most one is the rule. Baseline: the same
+producer with the bare redis-py consumer (``bench.bare``) instead of the
 app, arrival time minus ``sent_at``. Targets: p50 <= 20 ms and p99 <= 50 ms (issue 14; p99 was
 <= 100 ms).
 """
@@ -16,7 +18,8 @@ import asyncio
 import threading
 import uuid
 
-from arena_tui.broker.models import RunMeta
+from arena_tui.broker.models import Envelope, RunMeta
+from arena_tui.model.rate import RateMeter
 from arena_tui.model.rows import EventRow
 from bench import bare
 from bench.app_driver import finish_producer, running_app, start_producer
@@ -67,6 +70,7 @@ async def run(bench: Bench) -> list[FigureResult]:
         run_id = uuid.uuid4().hex
         await broker.open_run(run_id, RunMeta(label="race"))
         painted: dict[int, float] = {}
+        updates = [0]  # live view updates (``apply_live``) between two encoded frames
 
         def on_frame(frame: Frame) -> None:
             for row in frame.rows:
@@ -77,6 +81,15 @@ async def run(bench: Bench) -> list[FigureResult]:
 
         async with running_app(bench.url, prefix, run_id) as running:
             running.probe.listeners.append(on_frame)
+            screen = running.app.screen
+            apply_live = screen.apply_live  # type: ignore[attr-defined]
+
+            def counted_apply(batch: list[Envelope], rate: RateMeter) -> None:
+                updates[-1] += 1
+                apply_live(batch, rate)
+
+            screen.apply_live = counted_apply  # type: ignore[attr-defined]
+            running.probe.listeners.append(lambda _frame: updates.append(0))
             producer = await start_producer(
                 bench.url, prefix, run_id, rate=RATE, seconds=seconds, batch=1
             )
@@ -84,7 +97,7 @@ async def run(bench: Bench) -> list[FigureResult]:
             await asyncio.sleep(0.5)  # the last rows' frames
         await broker.reap(run_id)
         ages = [painted[seq] for seq in sorted(painted)]
-        return _metrics(ages, published)
+        return {**_metrics(ages, published), "max_view_updates_per_frame": max(updates)}
 
     async def bare_run() -> Metrics:
         run_id = uuid.uuid4().hex
