@@ -8,11 +8,12 @@ deleted and the run started over, and it ends too (``follow()`` then reports a `
 new run that outgrows the cursor before the counter is read (within one ``block_ms``, or while
 the consumer held the tail) would pass that check, so every reply after the first is checked
 too, before it is handed out: the entry at the cursor (the last one delivered) is read back
-(one ``XRANGE`` of one id) and must be the one delivered, unless trimming took it. Overflow: XREAD
-from a trimmed cursor silently starts at the head, so the head is probed (``XRANGE - + COUNT
-1``) before the first read and whenever a read starts above the wanted seq; a head above the
-wanted seq is an overflow, anything else is a hole and the envelopes carry the seq jump as
-they are.
+(one ``XRANGE`` of one id; off a cluster it is sent with the read in one pipeline and runs
+after it: one round trip a batch) and must be the one delivered, unless trimming took it.
+Overflow: XREAD from a trimmed cursor silently starts at the head, so the head is probed
+(``XRANGE - + COUNT 1``) before the first read and whenever a read starts above the wanted
+seq; a head above the wanted seq is an overflow, anything else is a hole and the envelopes
+carry the seq jump as they are.
 """
 
 from __future__ import annotations
@@ -50,10 +51,18 @@ async def stream_batches(
         """The last entry handed out (raw), read back before the next reply is."""
         while not conns.closed:
             xread = reader.client.xread
-            reply: Any = await reader.call(
-                xread({keys.events: cursor}, count=max_batch, block=block_ms)
-            )
+            if conns.is_cluster:  # a cluster pipeline does not follow a failover as XREAD does
+                reply, after = await reader.call(xread({keys.events: cursor}, count=max_batch,
+                                                 block=block_ms)), []  # fmt: skip
+            else:  # the read, then the entry last delivered and the head, in one round trip
+                pipe = reader.client.pipeline(transaction=False)
+                pipe.xread({keys.events: cursor}, count=max_batch, block=block_ms)
+                if delivered is not None:
+                    pipe.xrange(keys.events, delivered[0], delivered[0], count=1)
+                    pipe.xrange(keys.events, "-", "+", count=1)
+                reply, *after = await reader.call(pipe.execute())
             if not reply:
+                after = []
                 if conns.closed:
                     continue
                 # on a cluster the two keys sit in different slots: one GET each
@@ -70,8 +79,10 @@ async def stream_batches(
             if conns.closed:
                 return
             entries: list[Entry] = reply[0][1]
-            if delivered is not None and await _replaced(reader, keys, delivered):
-                return  # the keys were deleted and a new run grew past us: follow() resets
+            if delivered is not None:
+                same, head = after or await _read_back(reader, keys, delivered)
+                if _replaced(delivered, same, head):
+                    return  # the keys were deleted and a new run grew past us: follow() resets
             if codec.parse_entry_id(entries[0][0])[0] > wanted:
                 await _check_head(reader, run_id, keys, wanted)
             batch = decode(entries)
@@ -95,14 +106,19 @@ def _started_over(counter: bytes | None, wanted: Seq) -> bool:
         return False
 
 
-async def _replaced(reader: Reader, keys: RunKeys, delivered: Entry) -> bool:
+async def _read_back(reader: Reader, keys: RunKeys, delivered: Entry) -> list[Any]:
+    """The entry last delivered, as the stream holds it now, and the stream's head."""
+    pipe = reader.client.pipeline(transaction=False)
+    pipe.xrange(keys.events, delivered[0], delivered[0], count=1)
+    pipe.xrange(keys.events, "-", "+", count=1)
+    read_back: list[Any] = await reader.call(pipe.execute())
+    return read_back
+
+
+def _replaced(delivered: Entry, same: list[Entry], head: list[Entry]) -> bool:
     """The entry last delivered is no longer the stream's: changed, or gone from inside the
     retained range (a run deleted and begun again). Gone below the head is trimming: not this."""
     raw_id, fields = delivered
-    pipe = reader.client.pipeline(transaction=False)
-    pipe.xrange(keys.events, raw_id, raw_id, count=1)
-    pipe.xrange(keys.events, "-", "+", count=1)
-    same, head = await reader.call(pipe.execute())
     if same:
         return bool(same[0][1] != fields)
     return bool(head) and _id_order(head[0][0]) <= _id_order(raw_id)
