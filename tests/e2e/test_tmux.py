@@ -7,12 +7,14 @@ with ``capture-pane``, so it checks what reaches a terminal, not what the widget
 from __future__ import annotations
 
 import json
+import operator
 import re
 import secrets
 import shutil
 import subprocess
 import time
 from collections.abc import Callable, Iterator
+from functools import partial
 
 import pytest
 
@@ -243,8 +245,14 @@ def test_80x24_open_go_to_turns_filter_and_help(redis_server: RedisServer, tmux:
     screen = tmux.wait_for(lambda s: "arena-tui · keys" in s)
     assert "● live   ◌ stale" in screen, "the legend is on the first screen"
     assert "Esc closes" in screen
-    tmux.keys("PageDown")
-    tmux.wait_for(lambda s: "export the retained run" in s)
+    # PageDown scrolls the help: each press shows new lines, until its last section is in view
+    for _ in range(6):
+        before = tmux.screen()
+        if "export the retained run" in before:
+            break
+        tmux.keys("PageDown")
+        tmux.wait_for(partial(operator.ne, before))
+    assert "export the retained run" in tmux.screen(), "PageDown never reached the help's end"
     tmux.keys("?")  # ? (or Esc, or q) closes it
     tmux.wait_for(lambda s: "arena-tui · keys" not in s)
 
