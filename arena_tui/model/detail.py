@@ -13,6 +13,7 @@ from datetime import datetime, tzinfo
 from arena_tui.broker.models import Envelope
 from arena_tui.model.rows import GapKind, GapRow, MarkRow, Row
 from arena_tui.model.text import safe_text
+from arena_tui.model.words import seq_span
 
 PAYLOAD_LIMIT = 200_000
 """Characters of pretty-printed payload shown at most (a 10 MB payload must not freeze us)."""
@@ -23,11 +24,17 @@ def facts(
     previous: Envelope | None,
     run_started: datetime | None,
     tz: tzinfo,
+    *,
+    log_row: int | None = None,
 ) -> list[tuple[str, str]]:
-    """Label/value pairs: seq, kind, turn, agent, time, and the time since two reference points."""
+    """Label/value pairs: seq, kind, turn, agent, time, and the time since two reference points.
+
+    ``log_row``: the event is a row of the run's log that lines up with no seq (an
+    ``UnnumberedRow``): it has none, and its row in the log is said instead."""
     event = envelope.event
+    seq = f"{envelope.seq:,}" if log_row is None else f"none (row {log_row:,} of the log)"
     pairs = [
-        ("seq", f"{envelope.seq:,}"),
+        ("seq", seq),
         ("kind", safe_text(event.kind)),
         ("turn", str(event.t)),
         ("agent", safe_text(event.agent_id) or "—"),
@@ -59,6 +66,13 @@ def payload_text(envelope: Envelope) -> str:
 
 def describe_row(row: Row) -> str:
     """What a non-event row means, for the detail pane."""
+    if isinstance(row, GapRow) and row.disk is not None:
+        return (
+            f"{row.describe()}\n\nRedis trimmed {seq_span(row.first, row.last)}. The run's "
+            "log holds its events, but its rows do not line up with Redis's seqs (holes in "
+            "the seqs, extra rows in the log, or no match at all), so the log's rows above are "
+            "shown without seqs: none is invented."
+        )
     if isinstance(row, GapRow):
         if row.kind is GapKind.TRIMMED:
             return (

@@ -5,6 +5,12 @@ it happens: a ``GapRow`` for seqs the broker trimmed or that were never written 
 crashed between INCR and XADD leaves a hole), and a ``MarkRow`` for things that happened to the
 connection ("reconnected after 12 s"). ``rows_from`` builds rows from envelopes in seq order,
 inserting hole rows wherever consecutive seqs jump.
+
+One kind of row has no seq: an ``UnnumberedRow`` is a row of the run's DuckDB log shown above
+the first retained event when the log does not line up with Redis's seqs (``DiskPrefix``:
+holes or extra rows shift it, or its rows cannot be matched at all), so no seq can be given to
+it without inventing one. Those rows come before seq 1 in the window (``seq`` 0), and the start
+gap row below them says why (``GapRow.disk``: both counts).
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from arena_tui.broker.models import Envelope, Seq
+from arena_tui.model.text import safe_text
 from arena_tui.model.words import plural, seq_span
 
 
@@ -42,10 +49,56 @@ class GapKind(enum.StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class DiskPrefix:
+    """What a run's log holds before its first retained seq when it does not line up with
+    Redis's seqs: ``rows`` rows of ``file``, shown unnumbered above the start gap row.
+
+    ``aligned``: the first retained events were found as a block in the log, at row
+    ``rows + 1`` (holes or extra rows make that differ from ``available_from``), so ``rows`` are
+    the log's rows before them; otherwise no block was found and ``rows`` is the log's whole
+    copy of the run."""
+
+    file: str
+    available_from: Seq
+    rows: int
+    aligned: bool
+
+    @property
+    def trimmed(self) -> int:
+        return self.available_from - 1
+
+    def banner(self) -> str:
+        name = safe_text(self.file)
+        if self.aligned:
+            return (
+                f"▲ {plural(self.rows, 'event')} from {name}, not aligned with Redis's seqs: "
+                f"Redis trimmed {plural(self.trimmed, 'seq')}, the log holds "
+                f"{plural(self.rows, 'row')} before the first retained event"
+            )
+        return (
+            f"▲ {plural(self.rows, 'event')} from {name}, none lines up with Redis's seqs: "
+            f"Redis trimmed {plural(self.trimmed, 'seq')}; the log's whole copy of the run, "
+            "unnumbered"
+        )
+
+    def shorter(self) -> tuple[str, str]:
+        """Both counts in fewer words, for a pane too narrow for ``banner`` (the detail pane
+        has it all): with the file's name, and without."""
+        name = safe_text(self.file)
+        how = "not aligned with" if self.aligned else "none lines up with"
+        rows, trimmed = plural(self.rows, "event"), f"Redis trimmed {self.trimmed:,}"
+        medium = f"▲ {rows} from {name}, {how} Redis's seqs ({trimmed})"
+        short = f"▲ {plural(self.rows, 'log row')} {'above' if self.aligned else 'unaligned'}"
+        return medium, f"{short} · {trimmed}"
+
+
+@dataclass(frozen=True, slots=True)
 class GapRow:
     kind: GapKind
     first: Seq
     last: Seq
+    disk: DiskPrefix | None = None
+    """A trimmed start whose log rows are shown above it, unnumbered: the banner it says."""
 
     @property
     def seq(self) -> Seq:
@@ -56,6 +109,8 @@ class GapRow:
         return self.last - self.first + 1
 
     def describe(self) -> str:
+        if self.disk is not None:
+            return self.disk.banner()
         span = seq_span(self.first, self.last)
         if self.kind is GapKind.TRIMMED:
             return f"⚠ {span} trimmed by the broker ({plural(self.count, 'event')})"
@@ -81,7 +136,23 @@ class MarkRow:
         return self.text
 
 
-Row = EventRow | GapRow | MarkRow
+@dataclass(frozen=True, slots=True)
+class UnnumberedRow:
+    """Row ``index`` (1-based) of the run's log, shown without a seq (see ``DiskPrefix``)."""
+
+    index: int
+    envelope: Envelope
+
+    @property
+    def seq(self) -> Seq:
+        return 0
+
+    @property
+    def last(self) -> Seq:
+        return 0
+
+
+Row = EventRow | GapRow | MarkRow | UnnumberedRow
 
 
 def rows_from(envelopes: Iterable[Envelope], *, after: Seq | None = None) -> list[Row]:

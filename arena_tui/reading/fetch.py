@@ -7,6 +7,9 @@ jitter: a user is waiting and the countdown on screen should be exact), and ever
 reported first, so the screen can show "reconnecting (attempt N, next in N s)". Every other error
 propagates: a refused password (``BrokerAuthError``), an unknown run (``RunNotFoundError``), a
 turn that has not started (``TurnNotFound``).
+
+A ``Purpose.DISK`` want reads rows of the run's DuckDB log rather than seqs (the unnumbered
+rows above a trimmed start they do not line up with); only the cold-aware broker has them.
 """
 
 from __future__ import annotations
@@ -15,10 +18,11 @@ from collections.abc import Callable
 
 from arena_tui.broker.backoff import Backoff
 from arena_tui.broker.clock import Clock
+from arena_tui.broker.cold import ColdAwareBroker
 from arena_tui.broker.errors import BrokerAuthError, BrokerUnavailableError
 from arena_tui.broker.models import ReadResult, Seq
 from arena_tui.broker.protocol import EventBroker
-from arena_tui.model.log import Fetch
+from arena_tui.model.log import Fetch, Purpose
 from arena_tui.reading.seek import TurnNotFound, find_turn, turn_start_near
 
 FETCH_BACKOFF = Backoff(initial=0.5, maximum=10.0, jitter=0.0)
@@ -32,6 +36,13 @@ async def perform(broker: EventBroker, run_id: str, fetch: Fetch) -> tuple[ReadR
     """Do the read ``fetch`` asks for once; returns the result and the resolved target seq."""
     target = fetch.target
     from_seq = fetch.from_seq
+    if fetch.purpose is Purpose.DISK:
+        if not isinstance(broker, ColdAwareBroker):
+            return ReadResult(run_id, from_seq, (), fetch.prefix_of, 0), None
+        page = await broker.disk_range(
+            run_id, fetch.prefix_of, from_seq, count=fetch.count, direction=fetch.direction
+        )
+        return page, None
     if fetch.turn is not None:
         target = await find_turn(broker, run_id, fetch.turn)
         from_seq = max(1, target - fetch.back)

@@ -6,7 +6,10 @@ row then says where those events are and that they become readable when the oper
 Every run listing (the screen's poll, which also re-globs the logs) asks the cold-aware broker
 again (``ColdAwareBroker.alignment``, cached until a file or its lock changes); once the writer
 lets go and the log lines up exactly, the gap row gives way to the events read from disk in
-place (``LogView.on_prefix_readable``), with no reopen and the cursor kept on its event.
+place (``LogView.on_prefix_readable``), with no reopen and the cursor kept on its event. When
+the log is readable but does not line up (``shifted``: holes or extra rows; ``unaligned``: no
+block found), its rows are shown above the gap unnumbered and the gap row becomes a banner with
+both counts (``LogView.on_disk_prefix``); they are read in pages as the cursor goes there.
 
 Only a broker that reads logs has ``alignment``; with any other this part does nothing.
 """
@@ -20,6 +23,7 @@ from typing import TYPE_CHECKING
 from arena_tui.broker.cold.stitch import Alignment
 from arena_tui.broker.errors import BrokerError
 from arena_tui.broker.models import RunInfo, Seq
+from arena_tui.model.rows import DiskPrefix as LogRowsAbove
 from arena_tui.model.rows import GapKind, GapRow
 
 if TYPE_CHECKING:
@@ -66,15 +70,24 @@ class DiskPrefix:
             self._note(f"in {found.db_path.name}, readable when the operation ends")
             return
         self._note("")
-        if found is not None and found.state == "exact":
-            pane = screen.log_pane
+        was_locked, self.locked = self.locked == run_id, None
+        if found is None:
+            return
+        pane = screen.log_pane
+        name = found.db_path.name
+        if found.shown_rows:  # shifted or unaligned: shown above the gap, unnumbered
+            aligned = found.state == "shifted"
+            prefix = LogRowsAbove(name, available_from, found.shown_rows, aligned)
+            pane.view = pane.view.on_disk_prefix(prefix)
+            if was_locked:
+                screen.notify(f"{prefix.rows:,} events of {name} shown above, unnumbered")
+        elif found.state == "exact":
             pane.view = pane.view.on_prefix_readable()
-            if self.locked == run_id:
+            if was_locked:
                 screen.notify(
-                    f"seq 1–{available_from - 1:,} read from {found.db_path.name}: "
+                    f"seq 1–{available_from - 1:,} read from {name}: "
                     "the operation ended and its log is readable"
                 )
-        self.locked = None
 
     def _note(self, text: str) -> None:
         pane = self.screen.log_pane

@@ -33,10 +33,10 @@ class Highlighter:
 
     def __init__(self, pattern: SearchPattern) -> None:
         self.pattern = pattern
-        self._spans: LRUCache[tuple[str, int], list[tuple[int, int]] | None] = LRUCache(4096)
+        self._spans: LRUCache[tuple[str, int, str], list[tuple[int, int]] | None] = LRUCache(4096)
 
     def __call__(self, envelope: Envelope, text: str) -> list[tuple[int, int]] | None:
-        key = (envelope.event.run_id, envelope.seq)
+        key = (envelope.event.run_id, envelope.seq, envelope.source)  # log rows: own numbers
         if key in self._spans:
             return self._spans[key]
         spans: list[tuple[int, int]] | None = self.pattern.spans(text)

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 
 from arena_tui.broker.models import ReadResult
 from arena_tui.model.log import LogView
-from arena_tui.model.rows import EventRow, GapRow, MarkRow, Row
+from arena_tui.model.rows import EventRow, GapRow, MarkRow, Row, UnnumberedRow
 from tests.support.events import RUN
 from tests.support.events import numbered as env
 from tests.support.events import numbered_all as envs
@@ -73,11 +73,16 @@ def opened_at(
 
 
 def shape(rows: Iterable[Row]) -> list[str]:
-    """Rows as short strings: ``5`` for seq 5, ``T1-4`` trimmed gap, ``H6-7`` hole, ``M8`` mark."""
+    """Rows as short strings: ``5`` for seq 5, ``T1-4`` trimmed gap, ``H6-7`` hole, ``M8`` mark,
+    ``D3`` the log's row 3 shown unnumbered, ``B1-4`` a trimmed start gap that is its banner."""
     out = []
     for row in rows:
         if isinstance(row, EventRow):
             out.append(str(row.seq))
+        elif isinstance(row, UnnumberedRow):
+            out.append(f"D{row.index}")
+        elif isinstance(row, GapRow) and row.disk is not None:
+            out.append(f"B{row.first}-{row.last}")
         elif isinstance(row, GapRow):
             out.append(f"{row.kind.value[0].upper()}{row.first}-{row.last}")
         elif isinstance(row, MarkRow):

@@ -243,6 +243,25 @@ class ColdAwareBroker:
         state: State = "exact" if at == available_from else "shifted"
         return Alignment(state, run_id, available_from, file.path, run.count, at, offset)
 
+    async def disk_range(
+        self, run_id: str, available_from: Seq, from_row: int, *, count: int, direction: Direction
+    ) -> ReadResult:
+        """A page of the log rows shown unnumbered above ``available_from``
+        (``Alignment.shown_rows``): ``count`` rows from row ``from_row`` on or back; each
+        envelope's seq is its row in the log, not a seq. Empty when no such rows are known."""
+        alignment = await self.alignment(run_id, available_from)
+        end = alignment.shown_rows if alignment is not None else 0
+        if direction == "forward":
+            start = max(from_row, 1)
+            stop = min(end, start + count - 1)
+        else:
+            stop = min(from_row, end)
+            start = max(1, stop - count + 1)
+        envelopes: list[Envelope] = []
+        if alignment is not None and stop >= start:
+            envelopes = await self.store.read(self._reader_for(alignment), start, stop - start + 1)
+        return ReadResult(run_id, from_row, tuple(envelopes), available_from, 0, is_open=False)
+
     async def disk_rows(self, alignment: Alignment) -> AsyncIterator[list[Envelope]]:
         """The log's rows before a shifted alignment's block, in pages (cold seqs)."""
         reader = self._reader_for(alignment)

@@ -59,6 +59,14 @@ class Alignment:
         """Cold rows before the aligned block: the prefix the log adds."""
         return (self.at - 1) if self.at is not None else 0
 
+    @property
+    def shown_rows(self) -> int:
+        """Cold rows a viewer shows unnumbered above the first retained event: those before
+        a shifted block, or the whole copy of an unaligned run (nothing for the others)."""
+        if self.state == "shifted":
+            return self.disk_rows
+        return self.cold_count if self.state == "unaligned" else 0
+
     def banner(self) -> str:
         where = self.db_path.name
         if self.state == "exact":

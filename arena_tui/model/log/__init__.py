@@ -26,6 +26,7 @@ names every transition, and each transition lives with its kind:
 * ``moves``: what the user does (move, page, scroll, follow, seek, turn steps);
 * ``reads``: a ``Fetch``'s result coming back (a new window, a page above or below);
 * ``edits``: the small steps every transition is made of (ask, tell, append, trim, settle);
+* ``disk``: the run's log rows shown unnumbered above a trimmed start they do not line up with;
 * ``layout`` and ``navigator`` beside them: the filter/wrap projection of the rows onto display
   lines, and moving in that projection (the pane draws and steps through them).
 """

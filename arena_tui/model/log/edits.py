@@ -87,10 +87,12 @@ def jumped(view: LogView, requested: Seq, available_from: Seq) -> LogView:
 def with_start_gap(
     view: LogView, rows: list[Row], available_from: Seq
 ) -> tuple[list[Row], LogView]:
-    """``rows`` start the run: put a gap row for seqs ``1..available_from - 1`` before them."""
+    """``rows`` start the run: put a gap row for seqs ``1..available_from - 1`` before them
+    (the banner of the log's unnumbered rows, when they are known for that seq: ``disk``)."""
     if available_from <= 1:
         return rows, view
-    gap = GapRow(GapKind.TRIMMED, 1, available_from - 1)
+    disk = view.disk if view.disk and view.disk.available_from == available_from else None
+    gap = GapRow(GapKind.TRIMMED, 1, available_from - 1, disk)
     return [gap, *rows], replace(view, lost=add_span(view.lost, 1, available_from - 1))
 
 

@@ -103,6 +103,7 @@ def on_reset(view: LogView, last_seen_seq: Seq, new_last_seq: Seq) -> LogView:
         lost=(),
         want=None,
         world=None,
+        disk=None,
     )
     return notify(fresh, text, "warning")
 

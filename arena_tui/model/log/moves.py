@@ -11,6 +11,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from arena_tui.broker.models import Seq
+from arena_tui.model.log import disk
 from arena_tui.model.log.edits import beyond_end, jump, jumped, notify, settle, want, want_more
 from arena_tui.model.log.requests import Purpose
 from arena_tui.model.rows import EventRow, GapKind, GapRow
@@ -39,11 +40,13 @@ def move(view: LogView, delta: int) -> LogView:
     first, last = view.first_covered, view.last_covered
     if wanted < 0 and not view.at_start and first is not None:
         paused = settle(replace(view, cursor=0, following=False))
-        return want_more(paused, Purpose.OLDER, first - 1, "backward", wanted)
+        above = disk.past_top(paused, wanted)  # the log's unnumbered rows, or seqs
+        return above or want_more(paused, Purpose.OLDER, first - 1, "backward", wanted)
     if wanted >= len(view.rows) and not view.at_head and last is not None:
         paused = settle(replace(view, cursor=len(view.rows) - 1, following=False))
         remaining = wanted - (len(view.rows) - 1)
-        return want_more(paused, Purpose.NEWER, last + 1, "forward", remaining)
+        below = disk.past_bottom(paused, remaining)
+        return below or want_more(paused, Purpose.NEWER, last + 1, "forward", remaining)
     cursor = min(max(wanted, 0), len(view.rows) - 1)
     following = view.at_head and cursor == len(view.rows) - 1 and delta > 0
     if following or (view.following and cursor == len(view.rows) - 1):

@@ -16,6 +16,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from arena_tui.broker.models import ReadResult, Seq
+from arena_tui.model.log import disk
 from arena_tui.model.log.edits import (
     append,
     beyond_end,
@@ -56,6 +57,8 @@ def on_fetched(view: LogView, fetch: Fetch, result: ReadResult, target: Seq | No
             return _prepend(landed, fetch, result)
         case Purpose.NEWER:
             return _append_read(landed, fetch, result)
+        case Purpose.DISK:  # log rows, not seqs: ``landed``'s seq facts do not apply
+            return disk.on_fetched(view, fetch, result)
 
 
 def on_fetch_failed(view: LogView, fetch: Fetch, message: str) -> LogView:
@@ -93,7 +96,8 @@ def _replace_window(view: LogView, fetch: Fetch, result: ReadResult, target: Seq
     newest = envelopes[-1].seq if envelopes else 0
     reached_end = fetch.direction == "backward" or len(envelopes) < fetch.count
     at_head = reached_end and view.tail_seq <= newest
-    new = trim_window(replace(new, rows=tuple(rows), at_start=reached_start, at_head=at_head))
+    at_start = reached_start and disk.opens_run(rows)
+    new = trim_window(replace(new, rows=tuple(rows), at_start=at_start, at_head=at_head))
     if seeking:
         index = new.index_of_seq(target or 1)
         if index is not None and isinstance(new.rows[index], GapRow):
@@ -151,7 +155,7 @@ def _prepend(view: LogView, fetch: Fetch, result: ReadResult) -> LogView:
         rows=(*rows, *new.rows),
         cursor=new.cursor + shift,
         top=new.top + shift,
-        at_start=reached_start,
+        at_start=reached_start and disk.opens_run(rows),
     )
     overflow = len(new.rows) - new.max_rows
     if overflow > 0:

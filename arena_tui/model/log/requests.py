@@ -31,6 +31,9 @@ class Purpose(enum.StrEnum):
     """The cursor moved above the window."""
     NEWER = "newer"
     """The cursor moved below a window that is not at the newest events."""
+    DISK = "disk"
+    """The cursor moved past unnumbered log rows (``DiskPrefix``): ``from_seq`` is a log row
+    (1-based), not a seq, and ``prefix_of`` the first retained seq they sit above."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +59,8 @@ class Fetch:
     back: int = 0
     """Once a turn or a step is resolved to a seq, read from this many seqs before it, so the
     target lands with context above it."""
+    prefix_of: Seq = 0
+    """``Purpose.DISK``: the first retained seq whose log rows are read."""
 
 
 @dataclass(frozen=True, slots=True)

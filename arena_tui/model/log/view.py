@@ -12,10 +12,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from arena_tui.broker.models import Envelope, ReadResult, Seq
-from arena_tui.model.log import edits, live, moves, reads
+from arena_tui.model.log import disk, edits, live, moves, reads
 from arena_tui.model.log.requests import MAX_ROWS, PAGE, Fetch, Purpose, Toast
 from arena_tui.model.match import EventFilter
-from arena_tui.model.rows import EventRow, Row, Spans, span_total
+from arena_tui.model.rows import DiskPrefix, EventRow, Row, Spans, span_total
 from arena_tui.model.seek import SeekTarget
 
 
@@ -61,6 +61,9 @@ class LogView:
     """The latest thing to tell the user; the pane shows each ``id`` once."""
     world: Envelope | None = None
     """The newest ``turn_start`` seen, for the world panel."""
+    disk: DiskPrefix | None = None
+    """The run's log rows before its first retained seq, shown unnumbered above the start gap
+    (they do not line up with Redis's seqs; ``disk``). None: none known."""
     max_rows: int = MAX_ROWS
     """The window's bound."""
     page: int = PAGE
@@ -206,3 +209,6 @@ class LogView:
 
     def on_prefix_readable(self) -> LogView:
         return reads.prefix_readable(self)
+
+    def on_disk_prefix(self, prefix: DiskPrefix) -> LogView:
+        return disk.on_disk_prefix(self, prefix)

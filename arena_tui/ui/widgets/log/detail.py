@@ -29,7 +29,7 @@ from textual.widgets import Static
 from arena_tui.broker.clock import Clock, SystemClock
 from arena_tui.broker.models import Envelope
 from arena_tui.model.detail import describe_row, facts, payload_text
-from arena_tui.model.rows import EventRow, Row
+from arena_tui.model.rows import EventRow, Row, UnnumberedRow
 from arena_tui.ui.keys import bindings
 
 _HIGHLIGHT = JSONHighlighter()
@@ -86,13 +86,15 @@ class DetailPane(VerticalScroll, can_focus=True):
     def _render_row(self, row: Row | None) -> RenderableType:
         if row is None:
             return Text("no event selected", style="dim")
-        if not isinstance(row, EventRow):
+        if not isinstance(row, EventRow | UnnumberedRow):
             return Text(describe_row(row))
         envelope = row.envelope
+        log_row = row.index if isinstance(row, UnnumberedRow) else None
         table = Table.grid(padding=(0, 2))
         table.add_column(style="bold", no_wrap=True)
         table.add_column()
-        for label, value in facts(envelope, self.previous, self.run_started, self.clock.tz):
+        told = facts(envelope, self.previous, self.run_started, self.clock.tz, log_row=log_row)
+        for label, value in told:
             table.add_row(Text(label), Text(value))
         payload = Text(payload_text(envelope))
         _HIGHLIGHT.highlight(payload)

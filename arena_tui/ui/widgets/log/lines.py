@@ -22,7 +22,7 @@ from rich.style import Style
 from textual.strip import Strip
 
 from arena_tui.broker.models import KNOWN_KINDS, Envelope
-from arena_tui.model.rows import EventRow, GapKind, GapRow, Row
+from arena_tui.model.rows import EventRow, GapKind, GapRow, Row, UnnumberedRow
 from arena_tui.model.summary import short_id
 from arena_tui.model.text import safe_text
 from arena_tui.model.words import seq_span
@@ -123,7 +123,7 @@ def summary_lines(text: str, width: int, options: RowOptions) -> list[str]:
 def row_height(
     row: Row, width: int, summary: Callable[[Envelope], str], options: RowOptions
 ) -> int:
-    if not options.wrap or not isinstance(row, EventRow):
+    if not options.wrap or not isinstance(row, EventRow | UnnumberedRow):
         return 1
     return len(summary_lines(summary(row.envelope), width, options))
 
@@ -141,13 +141,19 @@ def render_row(
 ) -> Strip:
     """Line ``line`` of ``row`` (0 unless the row is wrapped over several lines)."""
     base = styles.base + styles.cursor if cursor else styles.base
-    if isinstance(row, EventRow):
-        segments = _event_segments(row.envelope, tz, styles, summary, width, options, line)
+    if isinstance(row, EventRow | UnnumberedRow):
+        bare = isinstance(row, UnnumberedRow)
+        segments = _event_segments(row.envelope, tz, styles, summary, width, options, line, bare)
     else:
         style = styles.mark
         if isinstance(row, GapRow):
             style = styles.trimmed if row.kind is GapKind.TRIMMED else styles.hole
         text = f"┄┄ {row.describe()} "
+        if isinstance(row, GapRow) and row.disk is not None:
+            for shorter in row.disk.shorter():
+                if cell_len(text) <= width:
+                    break
+                text = f"┄┄ {shorter} "
         if options.start_note and isinstance(row, GapRow) and row.first == 1:
             text = f"┄┄ ⚠ {seq_span(1, row.last)} trimmed: {options.start_note} "
         segments = [Segment(text + "┄" * max(0, width - cell_len(text)), style)]
@@ -187,6 +193,7 @@ def _event_segments(
     width: int,
     options: RowOptions,
     line: int,
+    unnumbered: bool = False,
 ) -> list[Segment]:
     event = envelope.event
     text = summary(envelope)
@@ -204,12 +211,14 @@ def _event_segments(
     agent = short_id(event.agent_id, AGENT_W - 1) if event.agent_id else "—"
     kind = safe_text(event.kind)
     kind_style = styles.kinds.get(event.kind, styles.unknown)
-    # an event read from the arena's DuckDB log (a cold run, a stitched prefix): "d" after its seq
-    seq = (
-        f"{envelope.seq:>{SEQ_W - 1},}d "
-        if envelope.source == "cold"
-        else f"{envelope.seq:>{SEQ_W},} "
-    )
+    # an event read from the arena's DuckDB log (a cold run, a stitched prefix): "d" after its
+    # seq; a log row that lines up with no seq (``UnnumberedRow``): "disk" and no number
+    if unnumbered:
+        seq = f"{'disk':>{SEQ_W}} "
+    elif envelope.source == "cold":
+        seq = f"{envelope.seq:>{SEQ_W - 1},}d "
+    else:
+        seq = f"{envelope.seq:>{SEQ_W},} "
     dim = f"{ts:<{TIME_W}} " if options.show_time and not options.narrow else ""
     if not options.narrow:
         dim += f"{event.t:>{TURN_W}} " + set_cell_size(agent, AGENT_W) + " "

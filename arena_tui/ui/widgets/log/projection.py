@@ -18,7 +18,7 @@ from textual.strip import Strip
 from arena_tui.broker.models import Envelope
 from arena_tui.model.log import LogView
 from arena_tui.model.log.layout import Layout, build_layout
-from arena_tui.model.rows import EventRow, Row
+from arena_tui.model.rows import EventRow, Row, UnnumberedRow
 from arena_tui.model.summary import summarize
 from arena_tui.ui.widgets.log.lines import RowOptions, RowStyles, render_row, row_height
 
@@ -32,11 +32,12 @@ class Projection:
         self.layout: Layout = build_layout(())
         self._key: tuple[object, ...] = ()
         self._width = 0
-        self._summaries: LRUCache[tuple[str, int], str] = LRUCache(4096)
+        self._summaries: LRUCache[tuple[str, int, str], str] = LRUCache(4096)
         self._heights: LRUCache[tuple[str, int, int, int], int] = LRUCache(8192)
 
     def summary(self, envelope: Envelope) -> str:
-        key = (envelope.event.run_id, envelope.seq)
+        # a log row's seq is its row in the log: the same number as another event's seq
+        key = (envelope.event.run_id, envelope.seq, envelope.source)
         text = self._summaries.get(key)
         if text is None:
             text = summarize(envelope)
@@ -59,7 +60,9 @@ class Projection:
             self._key, self._width = key, width
 
             def shown(row: Row) -> bool:
-                return not isinstance(row, EventRow) or flt.matches(row.envelope)
+                if isinstance(row, EventRow | UnnumberedRow):
+                    return flt.matches(row.envelope)
+                return True
 
             keep = shown if flt.active else None
             height = self._row_height if options.wrap else None
@@ -67,9 +70,10 @@ class Projection:
         return self.layout
 
     def _row_height(self, row: Row) -> int:
-        if not isinstance(row, EventRow):
+        if not isinstance(row, EventRow | UnnumberedRow):
             return 1
-        key = (row.envelope.event.run_id, row.seq, self._width, self.options.fixed)
+        at = row.seq if isinstance(row, EventRow) else -row.index  # a log row has no seq
+        key = (row.envelope.event.run_id, at, self._width, self.options.fixed)
         height = self._heights.get(key)
         if height is None:
             height = row_height(row, self._width, self.summary, self.options)
