@@ -18,12 +18,14 @@ from pathlib import Path
 from textual.app import App
 from textual.screen import Screen
 
+from arena_tui.broker.cold.stitch import DiskRow
 from arena_tui.broker.errors import BrokerError
 from arena_tui.broker.follow_items import Hole, Overflow
 from arena_tui.broker.models import Seq
 from arena_tui.broker.protocol import EventBroker
 from arena_tui.model.records import dumps_record, event_record, notice_record
-from arena_tui.model.rows import EventRow, GapKind, GapRow
+from arena_tui.model.records import record as item_record
+from arena_tui.model.rows import EventRow, GapKind, GapRow, UnnumberedRow
 from arena_tui.model.words import plural
 from arena_tui.reading.export import export_jsonl
 from arena_tui.ui.widgets.log.pane import LogPane
@@ -37,6 +39,10 @@ def copy_event(screen: Screen[None], pane: LogPane) -> None:
     if isinstance(row, EventRow):
         screen.app.copy_to_clipboard(dumps_record(event_record(row.envelope)))
         screen.notify(f"copied seq {row.seq:,} as JSON")
+    elif isinstance(row, UnnumberedRow):  # as tail --jsonl prints it: no seq, its log row
+        unnumbered = item_record(pane.view.run_id, DiskRow(row.index, row.envelope))
+        screen.app.copy_to_clipboard(dumps_record(unnumbered))
+        screen.notify(f"copied row {row.index:,} of the log as JSON (it has no seq)")
     elif isinstance(row, GapRow):
         trimmed = row.kind is GapKind.TRIMMED
         notice = Overflow(row.first, row.last + 1) if trimmed else Hole(row.first, row.last)

@@ -3,6 +3,7 @@ lets go, the gap row gives way to the events from disk in place (a real lock, a 
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from pathlib import Path
 
@@ -78,6 +79,7 @@ async def test_a_log_that_does_not_line_up_is_shown_above_the_gap_unnumbered(
     holes: tuple[int, ...],
     other_agent: bool,
     aligned: bool,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     rows = turn_rows(R, AGENT, range(1, 41))  # 240 events
     raw = RawRedisRun(redis_server.client(), key_prefix, R, maxlen=60)
@@ -117,3 +119,8 @@ async def test_a_log_that_does_not_line_up_is_shown_above_the_gap_unnumbered(
         assert at > 0
         assert all(line.startswith(f"{'disk':>9} ") for line in lines[:at])  # no seq column
         assert lines[at + 1].startswith(f"{first:>9,} ")
+        copied: list[str] = []
+        monkeypatch.setattr(app, "copy_to_clipboard", copied.append)
+        await pilot.press("c")  # copied as tail --jsonl prints it: no seq, its row in the log
+        record = json.loads(copied[-1])
+        assert (record["seq"], record["disk_row"], record["source"]) == (None, shown, "cold")

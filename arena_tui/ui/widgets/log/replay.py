@@ -19,7 +19,7 @@ from textual.timer import Timer
 
 from arena_tui.broker.clock import Clock
 from arena_tui.model.playback import MAX_STEPS, Playback
-from arena_tui.model.rows import EventRow
+from arena_tui.model.rows import EventRow, UnnumberedRow
 from arena_tui.model.seek import StartTarget
 from arena_tui.ui.widgets.log.pane import LogPane
 
@@ -133,5 +133,6 @@ def _upcoming_stamps(pane: LogPane, limit: int) -> list[datetime | None]:
     stamps: list[datetime | None] = []
     for index in layout.shown[pos : pos + limit]:
         row = view.rows[index]
-        stamps.append(row.envelope.event.ts if isinstance(row, EventRow) else None)
+        timed = row if isinstance(row, EventRow | UnnumberedRow) else None  # a log row too
+        stamps.append(timed.envelope.event.ts if timed is not None else None)
     return stamps
