@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 
 from arena_tui.broker._listing import run_status, sort_runs
 from arena_tui.broker.errors import BrokerClosedError, BrokerOverflowError, RunNotFoundError
-from arena_tui.broker.models import Envelope, Event, ReadResult, RunInfo, RunMeta, Seq
+from arena_tui.broker.models import Envelope, Event, ReadResult, RunInfo, RunMeta, Seq, fork_parent
 from arena_tui.broker.protocol import DEFAULT_STALE_AFTER, Direction
 
 
@@ -33,7 +33,7 @@ class _Run:
     O(1) by compacting only once the dead prefix is as long as the retained part.
     """
 
-    __slots__ = ("_changed", "_entries", "_head", "last_seq", "meta", "open", "opened_at")
+    __slots__ = ("_changed", "_entries", "_head", "last_seq", "meta", "open", "opened_at", "parent")
 
     def __init__(self) -> None:
         self._entries: list[Envelope] = []
@@ -43,6 +43,8 @@ class _Run:
         self.open = False
         self.meta = RunMeta()
         self.opened_at: float | None = None
+        self.parent: tuple[str, int] | None = None
+        """A fork's parent link, from its first event (its ``fork`` event)."""
 
     @property
     def retained(self) -> int:
@@ -60,6 +62,8 @@ class _Run:
     def append(self, event: Event, max_len: int) -> Seq:
         self.last_seq += 1
         self._entries.append(Envelope(seq=self.last_seq, event=event))
+        if self.last_seq == 1:
+            self.parent = fork_parent(event)
         excess = self.retained - max_len
         if excess > 0:
             self._head += excess
@@ -211,6 +215,7 @@ class InProcessBroker:
                     last_seq=run.last_seq,
                     available_from=run.available_from,
                     last_event_at=last_event_at,
+                    parent=run.parent,
                 )
             )
         return sort_runs(infos)

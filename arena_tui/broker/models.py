@@ -97,6 +97,18 @@ class RunStatus(enum.StrEnum):
     """No ``:open`` key and no recent events: the run is over but still replayable."""
 
 
+def fork_parent(event: Event) -> tuple[str, int] | None:
+    """``(parent_run_id, parent_t)`` named by a ``fork`` event (None for any other event);
+    ``parent_t`` defaults to the event's turn, which the arena sets to it."""
+    if event.kind != "fork":
+        return None
+    payload: Any = event.payload
+    parent, turn = payload.get("parent_run_id"), payload.get("parent_t", event.t)
+    if not isinstance(parent, str) or not parent:
+        return None
+    return parent, turn if isinstance(turn, int) and not isinstance(turn, bool) else event.t
+
+
 @dataclass(frozen=True, slots=True)
 class RunInfo:
     """One run still held by the broker, open or finished, for the sidebar and ``runs --json``.
@@ -120,7 +132,8 @@ class RunInfo:
     arena_id: str | None = None
     """The arena's run id when ``run_id`` had to be made unique (``ranking@<file>``)."""
     parent: tuple[str, int] | None = None
-    """A fork's ``(parent_run_id, parent_t)``, from its ``fork`` event in the log."""
+    """A fork's ``(parent_run_id, parent_t)``, from its ``fork`` event (in the log, or the
+    first entry Redis or the in-process broker held when the run was first listed)."""
 
     @property
     def trimmed(self) -> int:

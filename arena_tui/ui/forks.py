@@ -11,10 +11,10 @@ run (from Redis or a log file: the cold-aware broker answers both) at the first 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from arena_tui.broker.errors import BrokerError, RunNotFoundError
-from arena_tui.broker.models import Envelope, RunInfo, Seq
+from arena_tui.broker.models import Envelope, RunInfo, Seq, fork_parent
 from arena_tui.model.rows import EventRow
 from arena_tui.model.runs import RunList
 from arena_tui.model.summary import short_id
@@ -29,14 +29,7 @@ FIRST_EVENTS = 3
 
 def parent_of(envelope: Envelope) -> tuple[str, int] | None:
     """``(parent_run_id, parent_t)`` of a ``fork`` event (None for any other event)."""
-    event = envelope.event
-    if event.kind != "fork":
-        return None
-    payload: Any = event.payload
-    parent, turn = payload.get("parent_run_id"), payload.get("parent_t", event.t)
-    if not isinstance(parent, str) or not parent:
-        return None
-    return parent, turn if isinstance(turn, int) and not isinstance(turn, bool) else event.t
+    return fork_parent(envelope.event)
 
 
 def listed_parent(runs: RunList, parent: str) -> RunInfo | None:

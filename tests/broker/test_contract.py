@@ -377,6 +377,27 @@ async def test_list_runs_reports_meta_status_and_counts(broker_factory: BrokerFa
     assert order[-1] == "done"
 
 
+async def test_a_fork_is_listed_with_the_parent_its_first_event_names(
+    broker_factory: BrokerFactory,
+) -> None:
+    broker = broker_factory(max_len=10)
+    await broker.open_run("fork")
+    link = {"kind": "fork", "parent_run_id": "parent", "parent_t": 7}
+    await broker.publish("fork", Event("fork", "", 7, "fork", link, T0))
+    await publish_n(broker, "plain", 3)
+    infos = {info.run_id: info for info in await broker.list_runs(stale_after=60)}
+    assert infos["fork"].parent == ("parent", 7)
+    assert infos["plain"].parent is None
+    await publish_n(broker, "fork", 250)  # its fork event is trimmed: the link was learned
+    assert await head_of(broker, "fork") > 1
+    infos = {info.run_id: info for info in await broker.list_runs(stale_after=60)}
+    assert infos["fork"].parent == ("parent", 7)
+    await publish_n(broker, "late", 3)
+    await broker.publish("late", Event("late", "", 2, "fork", link, T0))  # not its first event
+    infos = {info.run_id: info for info in await broker.list_runs(stale_after=60)}
+    assert infos["late"].parent is None
+
+
 async def test_list_runs_of_an_empty_broker(broker: EventBroker) -> None:
     assert await broker.list_runs() == []
     assert await broker.live_runs() == []

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from arena_tui.broker.cold import with_logs
 from arena_tui.broker.inprocess import InProcessBroker
 from arena_tui.broker.models import Event, RunMeta
+from arena_tui.broker.redis import RedisStreamsBroker
 from arena_tui.model.groups import RunRow
 from arena_tui.model.rows import EventRow
 from arena_tui.ui.app import ArenaApp
 from tests.cold.cold_helpers import compact, log_path, turn_rows, write_log
 from tests.support.events import T0, turn_loop
 from tests.support.pilot import app_for, pane, seed_run, toasts, until, watch
+from tests.support.redis_server import RedisServer
 
 PARENT = "a1" * 16
 FORK = "f0" * 16
@@ -75,3 +79,24 @@ async def test_u_on_a_run_that_is_no_fork_says_so() -> None:
         await pilot.press("u")
         await until(pilot, lambda: any("is not a fork" in t for t in toasts(app)))
         assert pane(app).view.run_id == PARENT
+
+
+@pytest.mark.redis
+async def test_a_live_fork_on_redis_is_listed_under_its_parent(
+    redis_server: RedisServer, key_prefix: str
+) -> None:
+    """No log holds either run: the link is learned from the fork's first entry, which the
+    listing's summary of the run reads anyway."""
+    broker = RedisStreamsBroker(redis_server.url, key_prefix=key_prefix)
+    await broker.open_run(PARENT, RunMeta("race", T0))
+    await broker.publish_many(PARENT, [turn_loop(PARENT, s) for s in range(1, 61)])
+    await broker.open_run(FORK, RunMeta(None, T0))
+    fork = {"kind": "fork", "parent_run_id": PARENT, "parent_t": 12}
+    await broker.publish(FORK, Event(FORK, "", 12, "fork", fork, T0))
+    await broker.publish_many(FORK, [turn_loop(FORK, s) for s in range(1, 11)])
+    app = app_for(broker, run_id=FORK)
+    async with app.run_test(size=(120, 32)) as pilot:
+        sidebar = watch(app).sidebar
+        await until(pilot, lambda: len(sidebar.runs.runs) == 2)
+        rows = [(r.row_id, r.depth) for r in sidebar.runs.rows if isinstance(r, RunRow)]
+        assert rows == [(PARENT, 0), (FORK, 1)]  # the fork under its parent

@@ -68,7 +68,7 @@ def _both(info: RunInfo, file: ColdFile, run: ColdRun, relative: Callable[[Path]
         meta=meta,
         source="broker+cold",
         db_path=str(file.path),
-        parent=run.parent,
+        parent=run.parent or info.parent,
     )
 
 

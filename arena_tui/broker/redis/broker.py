@@ -18,9 +18,10 @@ from arena_tui.broker.protocol import DEFAULT_STALE_AFTER, Direction
 from arena_tui.broker.redis.cluster import PUBLISH_NOTE
 from arena_tui.broker.redis.connection import Connections
 from arena_tui.broker.redis.keys import OPEN_TTL_S, KeyLayout, RunKeys
-from arena_tui.broker.redis.listing import RunLister, int_or_zero
+from arena_tui.broker.redis.listing import RunLister
 from arena_tui.broker.redis.replies import decode
 from arena_tui.broker.redis.scripts import PUBLISH_MANY, PUBLISH_ONE
+from arena_tui.broker.redis.summary import int_or_zero
 from arena_tui.broker.redis.tail import stream_batches
 
 

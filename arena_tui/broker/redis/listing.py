@@ -23,22 +23,28 @@ No server-side call runs long: there is no Lua here, every command is O(1) or O(
 key except the bounded SCAN steps and MGETs, and pipelines are sent in batches of
 ``FETCH_BATCH`` runs. Runs still to be read survive a cancelled call (``_pending``). The
 ``:open`` sentinel, and with it the label, is deleted at close: labels seen while open are kept.
+What one run's reply says (and a fork's parent link, learned from it) is ``summary``'s.
 """
 
 from __future__ import annotations
 
 import bisect
 import time
-from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
-from typing import Any
+from dataclasses import replace
+from datetime import UTC, datetime
 
-from arena_tui.broker import codec
-from arena_tui.broker._listing import CLOSED_GRACE_S, run_status, sort_key, sort_runs
+from arena_tui.broker._listing import run_status, sort_key, sort_runs
 from arena_tui.broker.models import RunInfo, RunMeta, RunStatus
-from arena_tui.broker.redis import replies
 from arena_tui.broker.redis.connection import Connections
-from arena_tui.broker.redis.keys import OPEN_TTL_S, KeyLayout
+from arena_tui.broker.redis.keys import KeyLayout
+from arena_tui.broker.redis.summary import (
+    NEVER,
+    Summary,
+    last_activity,
+    next_poll,
+    read_summary,
+    settled,
+)
 
 SCAN_COUNT = 1000
 """Keys per SCAN step: ~0.2 ms of server time each (Redis 7.0; its MATCH copies every key)."""
@@ -47,23 +53,6 @@ FETCH_BATCH = 1000
 time and serves other clients in between, so a long one never holds the server for long."""
 RESCAN_EVERY_S = 30.0
 """A full SCAN at least this often, for changes ``DBSIZE`` cannot see."""
-STALE_RECHECK_S = 10.0
-"""How often an open run silent past ``stale_after`` is polled."""
-_NEVER = float("inf")
-
-
-@dataclass(frozen=True, slots=True)
-class Summary:
-    """What the listing knows of one run, and the values that tell it changed."""
-
-    info: RunInfo
-    sentinel: bytes | None
-    seq_raw: bytes | None
-    opened_at: datetime | None
-    suffixes: frozenset[bytes]
-    """Which of the run's keys existed when it was read (a rescan compares them)."""
-    next_poll: float
-    """``time.monotonic()`` at which to read ``:open``/``:seq`` again; inf when finished."""
 
 
 class RunLister:
@@ -82,7 +71,7 @@ class RunLister:
         """Runs to read (with whether their ``:open`` key was seen), kept across calls: a
         listing cancelled half-way (the app's next poll replaces it) loses nothing."""
         self._dbsize: int | None = None
-        self._scanned_at = -_NEVER
+        self._scanned_at = -NEVER
         self._rescan = True
         self.meta_seen: dict[str, RunMeta] = {}
 
@@ -131,7 +120,7 @@ class RunLister:
             self._known.pop(run_id, None)
             return
         self._known[run_id] = summary
-        if _settled(summary):
+        if settled(summary):
             self._settled = None
         else:
             self._unsettled.add(run_id)
@@ -192,8 +181,8 @@ class RunLister:
                 if sentinel is None and known.sentinel is not None:
                     self._rescan = True  # a run closed: others may have come and gone too
             else:
-                next_poll = _next_poll(known, clock, stale_after)
-                self._put(run_id, replace(known, next_poll=next_poll))
+                due = next_poll(known, clock, stale_after)
+                self._put(run_id, replace(known, next_poll=due))
         return changed
 
     async def _fetch(self, stale_after: float) -> None:
@@ -219,40 +208,17 @@ class RunLister:
             for run_id in batch:
                 sentinel_and_ttl = [next(replies), next(replies)] if runs[run_id] else [None, -2]
                 reply = [*sentinel_and_ttl, *(next(replies) for _ in range(4))]
-                summary = self._summary(run_id, reply, clock, now, stale_after)
+                summary = read_summary(
+                    run_id,
+                    reply,
+                    known=self._known.get(run_id),
+                    meta_seen=self.meta_seen,
+                    clock=clock,
+                    now=now,
+                    stale_after=stale_after,
+                )
                 self._put(run_id, summary)
                 self._pending.pop(run_id, None)
-
-    def _summary(
-        self, run_id: str, reply: list[Any], clock: float, now: datetime, stale_after: float
-    ) -> Summary | None:
-        sentinel, pttl, seq_raw, length, head, tail = reply
-        if sentinel is None and seq_raw is None and not head:
-            return None  # reaped since the scan
-        is_open = sentinel is not None
-        meta = codec.decode_meta(sentinel) if is_open else RunMeta()
-        if is_open and (meta.label or meta.started_at):
-            self.meta_seen[run_id] = meta
-        elif not is_open:
-            meta = self.meta_seen.get(run_id, meta)
-        last_entry_seq = codec.parse_entry_id(tail[0][0])[0] if tail else 0
-        opened_at = None
-        if is_open and pttl > 0:
-            opened_at = now - timedelta(milliseconds=OPEN_TTL_S * 1000 - pttl)
-        last_event_at = codec.decode_ts(replies.value(tail[0][1], b"ts")) if tail else None
-        info = RunInfo(
-            run_id=run_id,
-            meta=meta,
-            status=RunStatus.OPEN if is_open else RunStatus.FINISHED,  # set by _status
-            n_events=int(length),
-            last_seq=max(int_or_zero(seq_raw), last_entry_seq),
-            available_from=codec.parse_entry_id(head[0][0])[0] if head else 0,
-            last_event_at=last_event_at,
-        )
-        suffixes = {b":open": is_open, b":seq": seq_raw is not None, b":events": length > 0}
-        present = frozenset(suffix for suffix, exists in suffixes.items() if exists)
-        summary = Summary(info, sentinel, seq_raw, opened_at, present, clock)
-        return replace(summary, next_poll=_next_poll(summary, clock, stale_after))
 
     def _status(self, run_id: str, now: datetime, stale_after: float) -> RunInfo:
         """The run's info with its status as of ``now`` (kept, so an unchanged one is free)."""
@@ -260,7 +226,7 @@ class RunLister:
         info = summary.info
         status = run_status(
             is_open=summary.sentinel is not None,
-            last_activity=_last_activity(summary),
+            last_activity=last_activity(summary),
             now=now,
             stale_after=stale_after,
         )
@@ -268,33 +234,3 @@ class RunLister:
             info = replace(info, status=status)
             self._known[run_id] = replace(summary, info=info)  # still unsettled: no _put
         return info
-
-
-def _settled(summary: Summary) -> bool:
-    """Closed, quiet past the grace and never polled: finished, whatever the time or poll."""
-    if summary.sentinel is not None or summary.next_poll != _NEVER:
-        return False
-    active = _last_activity(summary)
-    return active is None or (datetime.now(UTC) - active).total_seconds() > CLOSED_GRACE_S
-
-
-def _last_activity(summary: Summary) -> datetime | None:
-    return summary.info.last_event_at or summary.info.meta.started_at or summary.opened_at
-
-
-def _next_poll(summary: Summary, clock: float, stale_after: float) -> float:
-    """When to poll a run again: every listing while it may change, rarely or never after."""
-    active = _last_activity(summary)
-    quiet = (datetime.now(UTC) - active).total_seconds() if active is not None else _NEVER
-    if quiet <= stale_after:
-        return clock  # open and busy, or closed only just: its events may still be landing
-    if summary.sentinel is not None:
-        return clock + STALE_RECHECK_S * (0.5 + hash(summary.info.run_id) % 100 / 100)
-    return _NEVER
-
-
-def int_or_zero(raw: bytes | None) -> int:
-    try:
-        return int(raw) if raw is not None else 0
-    except ValueError:
-        return 0
