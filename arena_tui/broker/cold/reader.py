@@ -47,6 +47,10 @@ _TAIL_SQL = (
     f"SELECT {_COLUMNS} FROM (SELECT rowid AS r, * FROM events WHERE run_id = ? "
     "ORDER BY rowid DESC LIMIT ?) ORDER BY r"
 )
+_LIKE_SQL = (
+    "SELECT n FROM (SELECT row_number() OVER (ORDER BY rowid) AS n, agent_id, t, kind "
+    "FROM events WHERE run_id = ?) WHERE agent_id = ? AND t = ? AND kind = ? ORDER BY n LIMIT ?"
+)
 TAIL_ROWS = 5_000
 """A read this close to the run's end needs no sparse index (a top-N query from the end):
 opening a run at its newest events pays for no index scan."""
@@ -141,6 +145,13 @@ class ColdReader:
                     rows = conn.execute(_CHECKPOINTS_SQL, [self.run_id, self.step]).fetchall()
                 self._checkpoints = [int(row[0]) for row in rows]
         return self._checkpoints
+
+    def seqs_like(self, agent_id: str, t: int, kind: str, limit: int) -> list[Seq]:
+        """The first ``limit`` seqs of the run whose row has this agent, turn and kind: one
+        query, so a content search reads only the rows that can match."""
+        with self.connections.use(self.path) as conn:
+            found = conn.execute(_LIKE_SQL, [self.run_id, agent_id, t, kind, limit]).fetchall()
+        return [int(row[0]) for row in found]
 
     def rows(self, from_seq: Seq, count: int) -> list[tuple[Any, ...]]:
         """Up to ``count`` raw rows ``(agent_id, t, kind, payload_json, ts, schema_version)``

@@ -33,6 +33,9 @@ from arena_tui.broker.models import Envelope, Seq
 
 BLOCK = 8
 SCAN_PAGE = 8192
+CANDIDATES = 256
+"""Rows with the block's first (agent, turn, kind) checked one by one at most; a run with
+more such rows is scanned in pages instead."""
 
 State = Literal["exact", "shifted", "unaligned", "locked"]
 
@@ -112,13 +115,20 @@ def matches(row: Sequence[Any], envelope: Envelope) -> bool:
 def find_block(reader: ColdReader, block: Sequence[Envelope], hint: Seq) -> int | None:
     """The cold row (1-based) where ``block`` starts as consecutive rows; ``hint`` first.
 
-    Blocking (a worker thread). Scans the whole run in pages only when the hint fails.
+    Blocking (a worker thread). When the hint fails, only the rows sharing the block's first
+    agent, turn and kind are tried, in row order (one query finds them: a shifted block in a
+    million-row run is found in milliseconds, not a scan of every row); the whole run is
+    scanned in pages only when more than ``CANDIDATES`` rows share them.
     """
     if not block:
         return None
     k = len(block)
     if hint >= 1 and _block_at(reader.rows(hint, k), block):
         return hint
+    head = block[0].event
+    candidates = reader.seqs_like(head.agent_id, head.t, head.kind, CANDIDATES + 1)
+    if len(candidates) <= CANDIDATES:
+        return next((at for at in candidates if _block_at(reader.rows(at, k), block)), None)
     start = 1
     while start <= reader.count:
         rows = reader.rows(start, SCAN_PAGE + k - 1)
