@@ -7,12 +7,14 @@ and closes the broker when it exits.
 
 from __future__ import annotations
 
+import asyncio
 import gc
 from collections.abc import Iterable
 from pathlib import Path
 from typing import ClassVar
 
 from textual.app import App, SystemCommand
+from textual.await_complete import AwaitComplete
 from textual.binding import BindingType
 from textual.screen import Screen
 from textual.widget import Widget
@@ -83,6 +85,17 @@ class ArenaApp(App[None]):
         # 16-17 full collections; 1 with this (the cycles they would free wait a bit longer).
         first, second, _ = gc.get_threshold()
         gc.set_threshold(first, second, FULL_COLLECTION_EVERY)
+
+    def pop_screen(self) -> AwaitComplete:
+        """Pop the screen on top, unless it is the last one: a second close is a no-op.
+
+        An overlay can be closed twice before its first close is drawn (two keys inside one
+        frame; Textual's command palette pops itself on Escape): the second close used to pop the
+        watch screen under it and end the app with ``ScreenStackError``.
+        """
+        if len(self.screen_stack) <= 1:
+            return AwaitComplete(asyncio.sleep(0))
+        return super().pop_screen()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.name == "demo" and event.state is WorkerState.ERROR:
