@@ -28,9 +28,6 @@ from arena_tui.ui import sharing
 from arena_tui.ui.keys import Scope, bindings, commands
 from arena_tui.ui.screens.watch import WatchScreen
 
-FULL_COLLECTION_EVERY = 100
-"""Gen-1 collections between two full ones (CPython's default is 10)."""
-
 
 class ArenaApp(App[None]):
     TITLE = "arena-tui"
@@ -79,12 +76,10 @@ class ArenaApp(App[None]):
         # the app: move it out of the collector's reach, so the full collections a busy tail
         # triggers walk only what came after (CPython's advice for long-lived processes).
         gc.freeze()
-        # And make those full collections rarer: with the startup objects frozen, the young
-        # survivors soon outnumber the old ones by a quarter, so CPython 3.11 walked everything
-        # after every 10th gen-1 collection: a catch-up of 200,000 events spent 0.26-0.68 s in
-        # 16-17 full collections; 1 with this (the cycles they would free wait a bit longer).
-        first, second, _ = gc.get_threshold()
-        gc.set_threshold(first, second, FULL_COLLECTION_EVERY)
+        # Full collections keep CPython's pace. Making them ten times rarer spared a 200,000-event
+        # catch-up 0.26-0.68 s, but every run switch and palette opening leaves cycles, and
+        # freed in piles they became RSS steps for good (+18-52 MiB in the 30-minute soak;
+        # tests/reliability/test_switch_garbage.py).
 
     def pop_screen(self) -> AwaitComplete:
         """Pop the screen on top, unless it is the last one: a second close is a no-op.
