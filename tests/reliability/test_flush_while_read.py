@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from arena_tui.broker import Event
+from arena_tui.broker import Envelope, Event
 from arena_tui.broker.follow_items import Batch, Finished, Reset
 from arena_tui.broker.redis import RedisStreamsBroker
 from tests.support.events import counted
@@ -33,6 +33,16 @@ async def server_and_brokers() -> AsyncIterator[tuple[RedisServer, list[RedisStr
 
 def new_event(run_id: str, i: int) -> Event:
     return Event(run_id, "new", 1, "metric", {"name": "new", "value": float(i)}, None)
+
+
+def around_reset(follower: Recorder) -> tuple[list[Envelope], list[Envelope]]:
+    """The envelopes delivered before the first Reset, and those after it."""
+    at = follower.items.index(follower.of(Reset)[0])
+    before, after = follower.items[:at], follower.items[at + 1 :]
+    return (
+        [e for item in before if isinstance(item, Batch) for e in item.envelopes],
+        [e for item in after if isinstance(item, Batch) for e in item.envelopes],
+    )
 
 
 @pytest.mark.parametrize("republished", [20, 80], ids=["below-cursor", "past-cursor"])
@@ -63,11 +73,8 @@ async def test_keys_deleted_and_run_republished_while_followed_is_a_reset(
     await follower.wait_until(lambda f: bool(f.of(Finished)), within=10)
 
     assert follower.of(Reset), f"no reset: {follower.items[-4:]}"
-    before_reset = follower.items[: follower.items.index(follower.of(Reset)[0])]
-    old = [e for item in before_reset if isinstance(item, Batch) for e in item.envelopes]
+    old, new = around_reset(follower)
     assert {e.event.agent_id for e in old} == {"9c1e"}  # nothing of the new run before the reset
-    after = follower.items[follower.items.index(follower.of(Reset)[0]) + 1 :]
-    new = [e for item in after if isinstance(item, Batch) for e in item.envelopes]
     assert [e.seq for e in new] == list(range(1, republished + 1))
     assert {e.event.agent_id for e in new} == {"new"}
     assert follower.of(Finished) == [Finished(republished)]
@@ -101,10 +108,7 @@ async def test_a_run_republished_past_the_cursor_within_one_blocking_read_is_a_r
     await follower.wait_until(lambda f: bool(f.of(Finished)), within=10)
 
     assert follower.of(Reset), f"no reset: {[type(item).__name__ for item in follower.items]}"
-    before_reset = follower.items[: follower.items.index(follower.of(Reset)[0])]
-    old = [e for item in before_reset if isinstance(item, Batch) for e in item.envelopes]
+    old, new = around_reset(follower)
     assert {e.event.agent_id for e in old} == {"9c1e"}  # nothing of the new run before the reset
-    after = follower.items[follower.items.index(follower.of(Reset)[0]) + 1 :]
-    new = [e for item in after if isinstance(item, Batch) for e in item.envelopes]
     assert [e.seq for e in new] == list(range(1, 81))
     assert {e.event.agent_id for e in new} == {"new"}
