@@ -7,7 +7,6 @@ with ``capture-pane``, so it checks what reaches a terminal, not what the widget
 from __future__ import annotations
 
 import json
-import operator
 import re
 import secrets
 import shutil
@@ -86,6 +85,19 @@ class Tmux:
             time.sleep(0.1)
             screen = self.screen()
         return screen
+
+    def settled(self, part: Callable[[str], str], quiet: float = 0.5, within: float = 15.0) -> str:
+        """``part`` of the screen once it has stayed the same for ``quiet`` seconds."""
+        deadline = time.monotonic() + within
+        seen, since = part(self.screen()), time.monotonic()
+        while time.monotonic() - since < quiet:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the screen never settled; it shows:\n{self.screen()}")
+            time.sleep(0.1)
+            now = part(self.screen())
+            if now != seen:
+                seen, since = now, time.monotonic()
+        return seen
 
     def kill(self) -> None:
         subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)
@@ -202,6 +214,14 @@ def log_rows(screen: str) -> list[tuple[str, str, str]]:
     return rows
 
 
+def below_header(screen: str) -> str:
+    return "\n".join(screen.splitlines()[1:])
+
+
+def body_changed(before: str, screen: str) -> bool:
+    return below_header(screen) != before
+
+
 def status_seq(screen: str) -> int:
     found = re.findall(r"seq ([\d,]+) / [\d,]+", screen)
     assert found, screen
@@ -245,13 +265,16 @@ def test_80x24_open_go_to_turns_filter_and_help(redis_server: RedisServer, tmux:
     screen = tmux.wait_for(lambda s: "arena-tui · keys" in s)
     assert "● live   ◌ stale" in screen, "the legend is on the first screen"
     assert "Esc closes" in screen
-    # PageDown scrolls the help: each press shows new lines, until its last section is in view
-    for _ in range(6):
-        before = tmux.screen()
+    # PageDown scrolls the help: each press shows new lines, until its last section is in view.
+    # "Changed" compares all but the header (its clock ticks every second), and each page is read
+    # once its scroll animation has settled: under CI load a tick could pass for a page, or a
+    # press during an animation could carry the view past the section the test looks for
+    for _ in range(10):
+        before = tmux.settled(below_header)
         if "export the retained run" in before:
             break
         tmux.keys("PageDown")
-        tmux.wait_for(partial(operator.ne, before))
+        tmux.wait_for(partial(body_changed, before))
     assert "export the retained run" in tmux.screen(), "PageDown never reached the help's end"
     tmux.keys("?")  # ? (or Esc, or q) closes it
     tmux.wait_for(lambda s: "arena-tui · keys" not in s)
