@@ -27,7 +27,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, Static, TabbedContent, TabPane
+from textual.widgets import Static, TabbedContent, TabPane
 from textual_plot import PlotWidget
 
 from arena_tui.broker.errors import BrokerError
@@ -45,6 +45,7 @@ from arena_tui.ui.widgets.charts import (
     CostPlot,
     WorldPlot,
 )
+from arena_tui.ui.widgets.footer import Footer
 
 REDRAW_S = 1.0
 """Plots are redrawn at most this often (drawing one costs tens of ms, more on a busy box)."""

@@ -21,7 +21,6 @@ from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import Footer
 
 from arena_tui.broker.clock import Clock
 from arena_tui.broker.models import Envelope, RunInfo, RunStatus, Seq
@@ -39,6 +38,7 @@ from arena_tui.ui.feed import RUNS_EVERY, RunFeed
 from arena_tui.ui.keys import bindings
 from arena_tui.ui.screens.help import HelpScreen
 from arena_tui.ui.search import RunSearch
+from arena_tui.ui.widgets.footer import Footer
 from arena_tui.ui.widgets.header import ArenaHeader
 from arena_tui.ui.widgets.kinds_panel import KindsPanel
 from arena_tui.ui.widgets.log.pane import LogPane
