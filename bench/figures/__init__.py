@@ -26,6 +26,7 @@ NAMES: tuple[str, ...] = (
     "startup",
     "cold",
     "footprint",
+    "cold_memory",
 )
 
 
