@@ -15,7 +15,7 @@ from __future__ import annotations
 import gc
 
 from arena_tui.broker.inprocess import InProcessBroker
-from tests.support.pilot import WIDE, app_for, pane, seed_run, until, watch
+from tests.support.pilot import WIDE, app_for, seed_run, switch_runs, until, watch
 
 RUNS = 4
 EVENTS = 400
@@ -33,11 +33,7 @@ async def test_run_switches_leave_little_garbage_for_the_next_full_collection() 
     async with app.run_test(size=WIDE) as pilot:
         screen = watch(app)
         await until(pilot, lambda: len(screen.sidebar.runs.runs) == RUNS, what="runs")
-        for i in range(SWITCHES):
-            screen.sidebar.focus()
-            await pilot.press("down" if i % 2 == 0 else "up", "enter")
-            await until(pilot, lambda: pane(app).view.run_id is not None, what="a run shown")
-            await pilot.pause(0.05)
+        await switch_runs(pilot, app, SWITCHES)
         found = gc.collect()
         print(f"\na full collection after {SWITCHES} switches found {found:,} objects")
         assert found <= MOST_GARBAGE, found

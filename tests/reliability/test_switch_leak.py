@@ -15,7 +15,7 @@ from collections import Counter
 from textual.widget import Widget
 
 from arena_tui.broker.inprocess import InProcessBroker
-from tests.support.pilot import WIDE, app_for, pane, seed_run, until, watch
+from tests.support.pilot import WIDE, app_for, seed_run, switch_runs, until, watch
 
 RUNS = 4
 SWITCHES = 12
@@ -29,15 +29,7 @@ async def test_no_removed_widget_stays_reachable_after_switches_and_palette_open
     async with app.run_test(size=WIDE) as pilot:
         screen = watch(app)
         await until(pilot, lambda: len(screen.sidebar.runs.runs) == RUNS, what="runs")
-        for i in range(SWITCHES):
-            screen.sidebar.focus()
-            await pilot.press("down" if i % 2 == 0 else "up", "enter")
-            await until(pilot, lambda: pane(app).view.run_id is not None, what="a run shown")
-            if i % 4 == 0:
-                await pilot.press("ctrl+p")
-                await pilot.pause(0.1)
-                await pilot.press("escape")
-            await pilot.pause(0.05)
+        await switch_runs(pilot, app, SWITCHES, palette_every=4)
         await pilot.pause(0.2)
         gc.collect()
         removed = Counter(

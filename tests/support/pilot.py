@@ -140,3 +140,20 @@ async def until(
             raise AssertionError(f"timed out waiting for {what or check}")
         await pilot.pause(0.02)
     await pilot.pause()
+
+
+async def switch_runs(
+    pilot: Pilot[None], app: ArenaApp, switches: int, palette_every: int = 0
+) -> None:
+    """Open another run from the sidebar ``switches`` times (down, up, ...), as a user does with
+    Enter; every ``palette_every``-th switch also opens and closes the command palette."""
+    screen = watch(app)
+    for i in range(switches):
+        screen.sidebar.focus()
+        await pilot.press("down" if i % 2 == 0 else "up", "enter")
+        await until(pilot, lambda: pane(app).view.run_id is not None, what="a run shown")
+        if palette_every and i % palette_every == 0:
+            await pilot.press("ctrl+p")
+            await pilot.pause(0.1)
+            await pilot.press("escape")
+        await pilot.pause(0.05)
