@@ -24,9 +24,11 @@ from arena_tui.broker.clock import Clock, SystemClock
 from arena_tui.broker.models import Seq
 from arena_tui.broker.protocol import EventBroker
 from arena_tui.config import Settings
-from arena_tui.ui import sharing
+from arena_tui.ui import patches, sharing
 from arena_tui.ui.keys import Scope, bindings, commands
 from arena_tui.ui.screens.watch import WatchScreen
+
+patches.apply()
 
 
 class ArenaApp(App[None]):
