@@ -7,11 +7,11 @@ So when the soak rotates the password the apps are quit and started again on the
 showed, as an operator would; every start is logged with its pid, so RSS and fds are compared
 within one process's life.
 
-Roles: ``follow`` (120x40) follows a live run and now and then opens another from the runs
+Roles: ``follow`` (120x40) follows a live run, now and then opens another from the runs
 sidebar (focus moves through the command palette: End or Home in the sidebar would pick a
-run); ``scrollback`` (80x24) sits paused, paging up and down through the log and jumping
-home; ``replay`` (160x48) replays a run at 10x (``p p``) and starts over when it ends.
-The tmux server itself is ``soak.tmux``.
+run) and looks at its charts (``i``); ``scrollback`` (80x24) sits paused, paging up and down
+through the log and jumping home; ``replay`` (160x48) replays a run at 10x (``p p``) and starts
+over when it ends. The tmux server itself is ``soak.tmux``.
 """
 
 from __future__ import annotations
@@ -37,6 +37,16 @@ HEADER_RUN = re.compile(r"── \S+ ([0-9a-f]{8})… ──")
 STATUS_WORDS = ("FOLLOWING", "PAUSED", "not available", "connecting", "auth failed")
 BAD_STATES = ("reconnecting", "auth failed", "not available")
 """States no app may be in at the end (\"not available\": its run is not shown)."""
+
+
+def top_command(screen: str) -> str | None:
+    """The first result under the palette's input (the line with its search icon), if any."""
+    lines = screen.splitlines()
+    for i, line in enumerate(lines):
+        if "🔎" in line:
+            rest = [text.strip() for text in lines[i + 1 :] if text.strip()]
+            return rest[0] if rest else None
+    return None
 
 
 @dataclass
@@ -89,6 +99,8 @@ class App:
         self.wait_screen(lambda s: "Search for commands" in s, 8)
         self.keys("Escape")
         time.sleep(0.3)
+        # so is the charts screen's (numpy, the plotting library): ~16 MiB, once
+        self.look_at_charts()
         if self.role == "replay":
             self.keys("p")
             time.sleep(0.3)
@@ -152,13 +164,15 @@ class App:
     def palette(self, command: str) -> bool:
         """Run a command from the palette (ctrl+p): works wherever the focus is. The text is
         typed once the palette is on screen (into the log, "Focus log" opens the go-to prompt)
-        and Enter pressed once it shows twice: in the input and as a result. An Enter before
-        the list is filtered ran its first command, Charts: charts were open during faults
-        (in the 30-minute run's stalls their unhandled read error ended the replay app)."""
+        and Enter pressed once it is the first result under the input. An Enter before the list
+        is filtered ran its first command, Charts: charts were open during faults (in the
+        30-minute run's stalls their unhandled read error ended the replay app). Waiting for
+        the text to show twice was not enough: the unfiltered list holds the command too, so
+        the charts still opened at most switches (a 9-minute run, 2026-12-02)."""
         self.keys("C-p")
         if "Search for commands" in self.wait_screen(lambda s: "Search for commands" in s, 8):
             self.tmux.send_literal(self.session, command)
-            if self.wait_screen(lambda s: s.count(command) >= 2, 5).count(command) >= 2:
+            if top_command(self.wait_screen(lambda s: top_command(s) == command, 5)) == command:
                 self.keys("Enter")
                 time.sleep(0.3)
                 return True
@@ -198,6 +212,8 @@ class App:
                 self.switch_run()
             elif roll < 0.08:
                 self.keys("End")
+            elif roll < 0.10:
+                self.look_at_charts()
         elif self.role == "scrollback":
             if roll < 0.03:
                 self.switch_run()
@@ -216,6 +232,14 @@ class App:
                 self.keys("Home")
                 self.keys("p")
                 self.keys("p")
+
+    def look_at_charts(self) -> None:
+        """``i``, a look at the charts while they fill in, Escape back to the log."""
+        self.keys("i")
+        if "charts ·" in self.wait_screen(lambda s: "charts ·" in s, 8):
+            time.sleep(1.5)
+            self.keys("Escape")
+            time.sleep(0.3)
 
     def switch_run(self) -> None:
         """Open another run from the sidebar: tab to it, move, Enter, tab back to the log."""
