@@ -20,9 +20,11 @@ from tests.support.pilot import WIDE, app_for, seed_run, switch_runs, until, wat
 RUNS = 4
 EVENTS = 400
 SWITCHES = 24
-MOST_GARBAGE = 25_000
+MOST_GARBAGE = 40_000
 """Objects a full collection may find after the switches: 7,499 at CPython's pace (a switch's
-leftovers since the last full collection), 63,416 with full collections ten times rarer."""
+leftovers since the last full collection), 63,416 with full collections ten times rarer. Under
+load the count at CPython's pace moves: 17,219-27,533 niced beside the 30-minute soak, so the
+line sits between the two paces, not near the quiet figure."""
 
 
 async def test_run_switches_leave_little_garbage_for_the_next_full_collection() -> None:
