@@ -66,6 +66,26 @@ async def _worker(*args: str) -> asyncio.subprocess.Process:
     )  # fmt: skip
 
 
+STOP_S = 10.0
+"""How long a viewer gets to exit after SIGINT before it is killed."""
+
+
+async def _stop(procs: list[asyncio.subprocess.Process]) -> None:
+    """SIGINT every viewer, then kill any still running after ``STOP_S``: a full run once hung
+    here for good (2026-12-02, 25 minutes into this figure: ten viewers still listing, the
+    bench waiting on their exit with no timeout)."""
+    for proc in procs:
+        if proc.returncode is None:
+            proc.send_signal(signal.SIGINT)
+    for proc in procs:
+        try:
+            await asyncio.wait_for(proc.communicate(), STOP_S)
+        except TimeoutError:
+            print(f"   a viewer ignored SIGINT for {STOP_S:.0f} s: killed", file=sys.stderr)
+            proc.kill()
+            await proc.wait()
+
+
 async def _measure(bench: Bench, prefix: str, viewers: int, seconds: float) -> Metrics:
     env_url = bench.url
     os.environ["BENCH_REDIS_URL"] = env_url
@@ -86,10 +106,7 @@ async def _measure(bench: Bench, prefix: str, viewers: int, seconds: float) -> M
         cpu1, t1 = _cpu_seconds(bench), time.perf_counter()
         result = json.loads(out)
     finally:
-        for proc in procs:
-            proc.send_signal(signal.SIGINT)
-        for proc in procs:
-            await proc.communicate()
+        await _stop(procs)
     metrics = {**result, "cpu_pct": 100 * (cpu1 - cpu0) / (t1 - t0), "warmup_s": warmup}
     print(f"   {viewers} viewers: {metrics}", file=sys.stderr, flush=True)
     return metrics
