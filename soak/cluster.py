@@ -14,6 +14,7 @@ import secrets
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -111,8 +112,9 @@ class Cluster:
 
     def command(self, *args: Any, timeout: float = 20.0) -> Any:
         client = self.admin(timeout)
+        execute: Callable[..., Any] = client.execute_command  # untyped in redis-py 8.1
         try:
-            return client.execute_command(*args)
+            return execute(*args)
         finally:
             client.close()
 
@@ -150,7 +152,8 @@ class Cluster:
             tail = client.xrevrange(f"{PREFIX}:run:{run_id}:events", "+", "-", count=1)
         finally:
             client.close()
-        last = int(tail[0][0].split(b"-")[0]) if tail else 0
+        newest = tail[0][0] if tail else None  # an entry id, bytes (no decode_responses)
+        last = int(newest.split(b"-")[0]) if isinstance(newest, bytes) else 0
         return max(int(counter or 0), last)
 
     def close(self) -> None:
