@@ -15,6 +15,7 @@ viewer. Target: 10 viewers add at most 1 ms to the producer's p99 and 5 % to Red
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import signal
@@ -82,7 +83,8 @@ async def _stop(procs: list[asyncio.subprocess.Process]) -> None:
             await asyncio.wait_for(proc.communicate(), STOP_S)
         except TimeoutError:
             print(f"   a viewer ignored SIGINT for {STOP_S:.0f} s: killed", file=sys.stderr)
-            proc.kill()
+            with contextlib.suppress(ProcessLookupError):  # it exited meanwhile
+                proc.kill()
             await proc.wait()
 
 
