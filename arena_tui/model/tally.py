@@ -10,8 +10,9 @@ what the stream holds (issue 10: a stream of 305 events once showed 615, a kind 
 held among them, because whole blocks of 256 seqs were dropped or kept).
 
 To forget exactly, each counted event's (seq, kind, agent) is kept, in blocks of ``BLOCK``
-seqs: an array of seqs and a tuple of keys (key tuples shared through ``Tally.interned``, so
-16 bytes an event: memory stays bounded by the retained length). A trim drops the blocks
+seqs: an array of one-byte offsets in the block and an array of the keys' numbers in the run's
+``KeyTable``, 5 bytes an event (bench figure 13: 1M retained events, ~5 MiB; a tuple of shared
+keys and an array of seqs were 16 bytes, and before keys were shared ~200). A trim drops the blocks
 wholly below the first seq and cuts the one it falls in. Each event is counted once: the scan
 counts the history below ``live_from`` (where the live tail started) and the tail everything
 from there on, skipping seqs already counted. A run that starts over (``Reset``) starts a
@@ -40,22 +41,63 @@ Key = tuple[str, str]
 """(kind, agent id)."""
 
 
+class KeyTable:
+    """The run's (kind, agent) pairs, each numbered once: blocks keep the numbers, 4 bytes an
+    event, instead of a pointer to a key tuple (8) and, before keys were shared, the tuple and
+    the event's own strings (~200). Shared by every later ``Tally`` of the run, only added to."""
+
+    __slots__ = ("keys", "numbers")
+
+    def __init__(self) -> None:
+        self.keys: list[Key] = []
+        self.numbers: dict[Key, int] = {}
+
+    def number(self, key: Key) -> int:
+        number = self.numbers.get(key)
+        if number is None:
+            number = self.numbers[key] = len(self.keys)
+            self.keys.append(key)
+        return number
+
+
 @dataclass(frozen=True, slots=True)
 class Block:
-    """The events counted in one block of seqs: ascending ``seqs`` and their ``keys``."""
+    """The events counted in one block of ``BLOCK`` seqs from ``base``: ascending ``offsets``
+    (seq - base, one byte each) and their keys' numbers in the run's ``KeyTable``."""
 
-    seqs: array[int] = field(default_factory=lambda: array("q"))
-    keys: tuple[Key, ...] = ()
+    base: Seq
+    offsets: array[int] = field(default_factory=lambda: array("B"))
+    keys: array[int] = field(default_factory=lambda: array("I"))
 
-    def with_events(self, events: Sequence[tuple[Seq, Key]]) -> Block:
+    @property
+    def seqs(self) -> list[Seq]:
+        return [self.base + offset for offset in self.offsets]
+
+    def last(self) -> Seq:
+        return self.base + self.offsets[-1] if self.offsets else self.base - 1
+
+    def extended(self, seqs: Sequence[Seq], keys: Sequence[int]) -> Block:
+        """This block and ``seqs`` (all above its last), in seq order."""
+        base = self.base
+        return Block(
+            base, self.offsets + array("B", [s - base for s in seqs]), self.keys + array("I", keys)
+        )
+
+    def with_events(self, events: Sequence[tuple[Seq, int]]) -> Block:
         """This block and ``events`` (seqs not yet in it), in seq order."""
-        merged = sorted([*zip(self.seqs, self.keys, strict=True), *events])
-        return Block(array("q", (s for s, _ in merged)), tuple(k for _, k in merged))
+        base = self.base
+        merged = sorted(
+            [*zip(self.offsets, self.keys, strict=True), *((s - base, k) for s, k in events)]
+        )
+        return Block(base, array("B", (o for o, _ in merged)), array("I", (k for _, k in merged)))
 
-    def cut(self, first: Seq) -> tuple[Block, tuple[Key, ...]]:
-        """The block without the events below ``first``, and their keys."""
-        index = bisect_left(self.seqs, first)
-        return Block(self.seqs[index:], self.keys[index:]), self.keys[:index]
+    def cut(self, first: Seq) -> tuple[Block, array[int]]:
+        """The block without the events below ``first``, and their keys' numbers."""
+        index = bisect_left(self.offsets, first - self.base)
+        return (
+            Block(self.base, self.offsets[index:], self.keys[index:]),
+            self.keys[:index],
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,11 +113,8 @@ class Tally:
     """The scan of the retained history has finished (before that, counts are partial)."""
     sums: Mapping[Key, int] = field(default_factory=lambda: MappingProxyType({}))
     """The counts of every key in ``blocks``, kept up to date by every transition."""
-    interned: dict[Key, Key] = field(default_factory=dict, compare=False, repr=False)
-    """One key tuple per (kind, agent) ever counted, shared by every later ``Tally`` of the run
-    (only ever added to): ``blocks`` hold these, never the tuple made for each event, which
-    would keep that event's own kind and agent strings alive too (~200 bytes an event instead
-    of 16: +219 MiB after a 1M-event cold run's scan, bench figure 13)."""
+    table: KeyTable = field(default_factory=KeyTable, compare=False, repr=False)
+    """The run's key numbers, shared by every later ``Tally`` of the run (only ever added to)."""
 
     @classmethod
     def start(cls, live_from: Seq) -> Tally:
@@ -104,28 +143,27 @@ class Tally:
         if not fresh:
             return self
         seqs = [e.seq for e in fresh]
-        shared = self.interned.setdefault
-        keys: list[Key] = [
-            shared(key, key) for key in [(e.event.kind, e.event.agent_id) for e in fresh]
-        ]
+        number_of = self.table.number
+        keys = [number_of((e.event.kind, e.event.agent_id)) for e in fresh]
         if seqs != sorted(seqs):
             pairs = sorted(zip(seqs, keys, strict=True))
             seqs, keys = [s for s, _ in pairs], [k for _, k in pairs]
+        names = self.table.keys
         totals = Counter(self.sums)
-        totals.update(keys)
+        for number, n in Counter(keys).items():
+            totals[names[number]] += n
         blocks = dict(self.blocks)
         start = 0
         while start < len(seqs):
             number = seqs[start] // BLOCK
             end = bisect_left(seqs, (number + 1) * BLOCK, start)
-            block = blocks.get(number, Block())
-            if not block.seqs or block.seqs[-1] < seqs[start]:  # in order after it: append
-                blocks[number] = Block(
-                    block.seqs + array("q", seqs[start:end]), block.keys + tuple(keys[start:end])
-                )
+            block = blocks.get(number) or Block(number * BLOCK)
+            if block.last() < seqs[start]:  # in order after it: append
+                blocks[number] = block.extended(seqs[start:end], keys[start:end])
             else:
-                pairs = list(zip(seqs[start:end], keys[start:end], strict=True))
-                blocks[number] = block.with_events(pairs)
+                blocks[number] = block.with_events(
+                    list(zip(seqs[start:end], keys[start:end], strict=True))
+                )
             start = end
         return replace(self, blocks=MappingProxyType(blocks), sums=MappingProxyType(totals))
 
@@ -134,12 +172,16 @@ class Tally:
         if first_seq <= self.first_seq:
             return self
         first_block = first_seq // BLOCK
-        dropped: list[Key] = []
+        dropped = array("I")
         kept: dict[int, Block] = {}
         for number, block in self.blocks.items():
             if number < first_block:
                 dropped.extend(block.keys)
-            elif number == first_block and block.seqs and block.seqs[0] < first_seq:
+            elif (
+                number == first_block
+                and block.offsets
+                and block.base + block.offsets[0] < first_seq
+            ):
                 kept[number], gone = block.cut(first_seq)
                 dropped.extend(gone)
             else:
@@ -147,11 +189,13 @@ class Tally:
         trimmed = replace(self, first_seq=first_seq)
         if not dropped:
             return trimmed
+        names = self.table.keys
         totals = Counter(self.sums)
-        totals.subtract(dropped)
+        for number, n in Counter(dropped).items():
+            totals[names[number]] -= n
         return replace(
             trimmed,
-            blocks=MappingProxyType({n: b for n, b in kept.items() if b.seqs}),
+            blocks=MappingProxyType({n: b for n, b in kept.items() if b.offsets}),
             sums=MappingProxyType({k: n for k, n in totals.items() if n > 0}),
         )
 
