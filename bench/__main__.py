@@ -12,7 +12,7 @@ import json
 import shlex
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -74,8 +74,13 @@ def _save(path: Path, text: str) -> None:
 
 
 async def _run_all(
-    bench: Bench, names: Sequence[str], profile: Path | None = None
+    bench: Bench,
+    names: Sequence[str],
+    profile: Path | None = None,
+    keep: Callable[[list[FigureResult]], None] | None = None,
 ) -> list[FigureResult]:
+    """Every figure in ``names``; ``keep`` gets the rows so far after each one, so a run that
+    hangs or is killed in a late figure still leaves the earlier ones on disk."""
     results: list[FigureResult] = []
     for name in names:
         started = time.monotonic()
@@ -87,6 +92,8 @@ async def _run_all(
         bench.flush()
         print(f"   {name} took {time.monotonic() - started:.1f} s", file=sys.stderr, flush=True)
         results.extend(rows)
+        if keep is not None:
+            keep(results)
     return results
 
 
@@ -97,10 +104,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = shlex.join(["python", "-m", "bench", *(sys.argv[1:] if argv is None else argv)])
     commit = record.commit(ROOT)
     date = datetime.now(UTC)
+    partial = record.RESULTS / record.SCRATCH / f"partial-{date:%Y-%m-%dT%H%MZ}-{commit}.json"
     with RedisServer() as server:
         bench = Bench(server, quick=args.quick, repeats=repeats)
         info = machine.describe(bench.redis_version())
-        results = asyncio.run(_run_all(bench, names, args.profile))
+
+        def keep(rows: list[FigureResult]) -> None:
+            doc = record.document(
+                machine=info, command=command, commit=commit, date=date, results=rows
+            )
+            _save(partial, json.dumps(doc, indent=2) + "\n")
+
+        print(f"figures so far: {partial}", file=sys.stderr, flush=True)
+        results = asyncio.run(_run_all(bench, names, args.profile, keep))
     print(table(results))
     doc = record.document(machine=info, command=command, commit=commit, date=date, results=results)
     if args.json is not None:
@@ -110,6 +126,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         path = record.write(doc, record.RESULTS / record.SCRATCH)
     else:
         path = record.write(doc, record.RESULTS)
+    partial.unlink(missing_ok=True)  # the whole run is kept now
     met = sum(r.met for r in results)
     print(f"\n{met} of {len(results)} targets met. machine: {info}\nJSON: {path}")
     return 0
