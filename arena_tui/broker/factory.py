@@ -89,11 +89,26 @@ class BrokerSettings:
 
 
 def make_broker(
-    settings: BrokerSettings | None = None, *, env: Mapping[str, str] | None = None
+    settings: BrokerSettings | None = None,
+    *,
+    env: Mapping[str, str] | None = None,
+    deferred: bool = False,
 ) -> EventBroker:
-    """Build the configured broker. Without ``settings``, read ``env`` (default: os.environ)."""
+    """Build the configured broker. Without ``settings``, read ``env`` (default: os.environ).
+
+    ``deferred``: a Redis broker is made (and redis-py imported) on its first use, its URL
+    checked now (``broker.deferred``; the app paints its first frame before that).
+    """
     if settings is None:
         settings = BrokerSettings.from_mapping(os.environ if env is None else env)
+    if settings.backend == "redis" and deferred:
+        from arena_tui.broker.deferred import DeferredBroker
+        from arena_tui.broker.errors import url_display
+        from arena_tui.broker.redis.url import parse_redis_url
+
+        parse_redis_url(settings.redis_url)  # a bad URL fails here, as the broker's would
+        made = settings
+        return DeferredBroker(lambda: make_broker(made), url_display(settings.redis_url))
     if settings.backend == "redis":
         from arena_tui.broker.redis import RedisStreamsBroker
 

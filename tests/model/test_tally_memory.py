@@ -33,7 +33,8 @@ def test_equal_keys_are_numbered_once_whatever_the_events_strings() -> None:
     kept = {key for block in tally.blocks.values() for key in block.keys}
     assert len(kept) == len(tally.table.keys) == len(tally.sums) == 4  # seq % 4 decides both
     later = tally.add([wire_fresh(s) for s in range(2_001, 2_101)]).trim(1_000)
-    assert later.table is tally.table and len(later.table.keys) == 4
+    assert later.table is tally.table
+    assert len(later.table.keys) == 4
 
 
 def test_counting_keeps_about_5_bytes_an_event() -> None:

@@ -21,7 +21,7 @@ from arena_tui.broker.inprocess import InProcessBroker
 from arena_tui.config import Settings
 from arena_tui.ui.widgets.log.pane import LogPane
 from tests.support.events import T0
-from tests.support.pilot import NOW, SIZE, app_for, pane, seed_run, status_text, until
+from tests.support.pilot import NOW, SIZE, app_for, pane, seed_run, status_text, until, watch
 
 RACE = "3f2a9c1e" * 4
 SMOKE = "0b9d41aa" * 4
@@ -63,6 +63,7 @@ def loaded(expect: Callable[[str], bool] = lambda status: True) -> Callable[[Pil
         await until(pilot, lambda: bool(app.screen.query(LogPane)))
         await until(pilot, lambda: pane(app).view.loaded and pane(app).view.want is None)  # type: ignore[arg-type]
         await until(pilot, lambda: expect(status_text(app)))  # type: ignore[arg-type]
+        await until(pilot, lambda: bool(watch(app).sidebar.runs.runs))  # type: ignore[arg-type]
 
     return wait
 

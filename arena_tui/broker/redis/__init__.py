@@ -12,7 +12,23 @@
     errors.py      redis-py's exceptions -> BrokerError, the retry policy
 """
 
-from arena_tui.broker.redis.broker import RedisStreamsBroker
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from arena_tui.broker.redis.keys import OPEN_TTL_S, RunKeys
 
+if TYPE_CHECKING:
+    from arena_tui.broker.redis.broker import RedisStreamsBroker
+
 __all__ = ["OPEN_TTL_S", "RedisStreamsBroker", "RunKeys"]
+
+
+def __getattr__(name: str) -> Any:
+    """``RedisStreamsBroker`` (and with it redis-py, ~55 ms of imports) is loaded on first use,
+    so ``url`` and ``keys`` can be imported without it (``broker.deferred``)."""
+    if name == "RedisStreamsBroker":
+        from arena_tui.broker.redis.broker import RedisStreamsBroker
+
+        return RedisStreamsBroker
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

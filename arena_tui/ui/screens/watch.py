@@ -102,7 +102,7 @@ class WatchScreen(Screen[None]):
     def on_mount(self) -> None:
         run_id, seq = self._initial
         self.set_interval(RUNS_EVERY, self.refresh_runs)
-        self.refresh_runs()
+        self.call_after_refresh(self.refresh_runs)
         if run_id is not None:
             self.open_run(run_id, seq)
         self.log_pane.focus()
