@@ -135,8 +135,9 @@ class LogPane(ScrollView, can_focus=True):
         top = new.top if layout.identity else self._settled_top(old, new, layout)
         self._set_virtual_height(layout.total)
         self.set_scroll(None, top)
-        if self.show_vertical_scrollbar:
-            self.vertical_scrollbar.position = top
+        # even while it is hidden: the layout that shows it (the first page of a run whose
+        # rows overflow) keeps the position it has, and 0 drew the thumb at the top
+        self.vertical_scrollbar.position = top
         self.refresh()
         self.post_message(self.ViewChanged(self, new))
 
