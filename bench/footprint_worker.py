@@ -20,6 +20,7 @@ import asyncio
 import contextlib
 import json
 import os
+import signal
 import statistics
 import sys
 import time
@@ -91,6 +92,11 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=500.0)
     args = parser.parse_args()
     if args.role == "viewer":
+        # A bench started as a shell's background job (`python -m bench ... &`, nohup, CI) hands
+        # its children SIGINT ignored, and Python then installs no KeyboardInterrupt for it: the
+        # viewers ignored the bench's SIGINT (the deadline killed them 10 s later; before it, the
+        # full run of 2026-12-02 03:22 hung here). Take SIGINT back.
+        signal.signal(signal.SIGINT, signal.default_int_handler)
         with contextlib.suppress(KeyboardInterrupt):
             asyncio.run(viewer(args.prefix, args.every))
         return
