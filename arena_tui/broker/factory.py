@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import Literal
 from urllib.parse import quote
 
@@ -107,8 +108,7 @@ def make_broker(
         from arena_tui.broker.redis.url import parse_redis_url
 
         parse_redis_url(settings.redis_url)  # a bad URL fails here, as the broker's would
-        made = settings
-        return DeferredBroker(lambda: make_broker(made), url_display(settings.redis_url))
+        return DeferredBroker(partial(make_broker, settings), url_display(settings.redis_url))
     if settings.backend == "redis":
         from arena_tui.broker.redis import RedisStreamsBroker
 

@@ -26,7 +26,7 @@ def test_a_deferred_redis_broker_imports_no_redis_py_until_used() -> None:
         "b = make_broker(BrokerSettings(backend='redis', redis_url='redis://:pw@h:1/0'),"
         " deferred=True)\n"
         "print(b.description, 'redis' in sys.modules)\n"
-        "b.broker\n"
+        "b.stream_batches('r')  # not a coroutine: makes the broker, reads nothing\n"
         "print('redis' in sys.modules)\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

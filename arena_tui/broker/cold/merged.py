@@ -29,14 +29,15 @@ from arena_tui.broker.cold.reader import ColdReader
 from arena_tui.broker.cold.stitch import BLOCK, Alignment, State, exact_offset, find_block
 from arena_tui.broker.cold.store import ColdStore
 from arena_tui.broker.errors import RunNotFoundError
-from arena_tui.broker.models import Envelope, Event, ReadResult, RunInfo, RunMeta, Seq
+from arena_tui.broker.models import Envelope, ReadResult, RunInfo, Seq
+from arena_tui.broker.passthrough import PassThrough
 from arena_tui.broker.protocol import DEFAULT_STALE_AFTER, Direction, EventBroker
 
 REFRESH_S = 2.0
 """How long a look at the logs root stays fresh for reads (a listing always looks again)."""
 
 
-class ColdAwareBroker:
+class ColdAwareBroker(PassThrough):
     def __init__(self, inner: EventBroker, store: ColdStore) -> None:
         self.inner = inner
         self.store = store
@@ -47,44 +48,14 @@ class ColdAwareBroker:
         self._background: set[asyncio.Future[list[ColdFile]]] = set()
         self._listed: dict[str, RunInfo] = {}
 
-    @property
-    def description(self) -> str:
-        return self.inner.description
+    def _target(self) -> EventBroker:
+        return self.inner  # the producer's side and liveness pass through as they are
 
     @property
     def publish_note(self) -> str | None:
         """The inner broker's, e.g. a Redis Cluster's two-step publish (``produce``/``smoke``)."""
         note: str | None = getattr(self.inner, "publish_note", None)
         return note
-
-    # -- pass-through -----------------------------------------------------------------------
-
-    async def open_run(self, run_id: str, meta: RunMeta | None = None) -> None:
-        await self.inner.open_run(run_id, meta)
-
-    async def publish(self, run_id: str, event: Event) -> Seq:
-        return await self.inner.publish(run_id, event)
-
-    async def publish_many(self, run_id: str, events: Sequence[Event]) -> list[Seq]:
-        return await self.inner.publish_many(run_id, events)
-
-    async def close_run(self, run_id: str) -> None:
-        await self.inner.close_run(run_id)
-
-    async def reap(self, run_id: str) -> None:
-        await self.inner.reap(run_id)
-
-    async def flush(self) -> None:
-        await self.inner.flush()
-
-    async def is_open(self, run_id: str) -> bool:
-        return await self.inner.is_open(run_id)
-
-    async def is_open_remote(self, run_id: str) -> bool:
-        return await self.inner.is_open_remote(run_id)
-
-    async def live_runs(self) -> list[str]:
-        return await self.inner.live_runs()
 
     async def aclose(self) -> None:
         for task in list(self._background):
