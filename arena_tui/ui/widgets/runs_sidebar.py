@@ -33,6 +33,7 @@ from arena_tui.model.groups import GroupRow
 from arena_tui.model.runs import RunList
 from arena_tui.ui.keys import bindings
 from arena_tui.ui.widgets.run_rows import group_line, heading, run_line
+from arena_tui.ui.widgets.scroll import set_virtual_size
 
 HEADING = 1
 """The column heading's lines, fixed above the rows (they scroll under it)."""
@@ -72,7 +73,7 @@ class RunsSidebar(ScrollView, can_focus=True):
     def watch_runs(self, runs: RunList) -> None:
         self.border_title = runs.title
         self._now = self.clock.now()
-        self.virtual_size = Size(self.scrollable_content_region.width, len(runs.rows) + 1)
+        set_virtual_size(self, Size(self.scrollable_content_region.width, len(runs.rows) + 1))
         self.refresh()
 
     def watch_activity(self) -> None:

@@ -27,7 +27,6 @@ from textual.reactive import var
 from textual.scroll_view import ScrollView
 from textual.scrollbar import ScrollDown, ScrollTo, ScrollUp
 from textual.strip import Strip
-from textual.widget import Widget
 
 from arena_tui.broker.clock import Clock, SystemClock
 from arena_tui.broker.models import Envelope, ReadResult, Seq
@@ -44,6 +43,7 @@ from arena_tui.ui.widgets.log.lines import (
     row_styles,
 )
 from arena_tui.ui.widgets.log.projection import Projection
+from arena_tui.ui.widgets.scroll import set_virtual_size
 
 WHEEL_ROWS = 3
 
@@ -133,29 +133,12 @@ class LogPane(ScrollView, can_focus=True):
                 self.view = snapped  # watched again: the layout follows the snapped cursor
                 return
         top = new.top if layout.identity else self._settled_top(old, new, layout)
-        self._set_virtual_height(layout.total)
+        set_virtual_size(self, Size(self.size.width, layout.total))
         self.set_scroll(None, top)
-        # even while it is hidden: the layout that shows it (the first page of a run whose
-        # rows overflow) keeps the position it has, and 0 drew the thumb at the top
+        # even while hidden: the layout that first shows it keeps this (0 drew the thumb on top)
         self.vertical_scrollbar.position = top
         self.refresh()
         self.post_message(self.ViewChanged(self, new))
-
-    def _set_virtual_height(self, height: int) -> None:
-        """The pane's virtual height is its layout's, which changes with every page read, seek
-        and live frame. Assigning ``virtual_size`` re-lays out the whole screen (Textual's
-        reactive is ``layout=True``): 15 of a seek's 42 ms (bench figure 4). Only a scrollbar
-        that appears or goes changes the pane's layout; otherwise the scrollbar is updated in
-        place, as Textual's own resize does (``_size_updated`` with ``layout=False``)."""
-        size = Size(self.size.width, height)
-        if size == self.virtual_size:
-            return
-        viewport = self.scrollable_content_region.height
-        if (height > viewport) != (self.virtual_size.height > viewport):
-            self.virtual_size = size  # the scrollbar appears or goes: lay out again
-            return
-        self.set_reactive(Widget.virtual_size, size)
-        self._scroll_update(size)  # Textual's private API (pinned): scrollbars and scroll bounds
 
     def set_filter(self, flt: EventFilter) -> None:
         self.view = self.view.with_filter(flt)  # "+N new" counts what it shows
