@@ -3,10 +3,11 @@
 Setup: 10,000 runs written as the arena writes them (``:open`` with its JSON sentinel and 6 h
 TTL on every other run, ``:seq``, and a three-event ``:events`` stream each), 25,000 keys in
 all. Figure: a fresh ``RedisStreamsBroker``'s first ``list_runs()`` (a viewer starting: one
-SCAN in steps of 1,000 keys, then every run's summary in pipelines of 1,000 runs, four commands
-per finished run and six per open one; later polls cost only what changed, see figure 12),
-seconds of wall time. Baseline: the arena's own way, one SCAN of the same keys and then a GET
-and an XLEN per key, each its own round trip, on redis-py's asyncio client.
+SCAN in steps of 1,000 keys, then every run's summary in round trips of 1,000 runs: one
+``XINFO STREAM`` per run and MGETs of ``:seq`` and ``:open``; later polls cost only what
+changed, see figure 12), seconds of wall time. Baseline: the arena's own way, one SCAN of the
+same keys and then a GET and an XLEN per key, each its own round trip, on redis-py's asyncio
+client.
 """
 
 from __future__ import annotations

@@ -29,6 +29,7 @@ from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
 import redis.asyncio as aioredis
+from redis import exceptions as rex
 from redis.backoff import ExponentialWithJitterBackoff, NoBackoff
 
 from arena_tui.broker.errors import (
@@ -37,6 +38,8 @@ from arena_tui.broker.errors import (
     BrokerUnavailableError,
     url_display,
 )
+from arena_tui.broker.redis import bulk
+from arena_tui.broker.redis.bulk import Command
 from arena_tui.broker.redis.cluster import close_client, cluster_client
 from arena_tui.broker.redis.errors import (
     NoAuthRetry,
@@ -148,18 +151,43 @@ class Connections:
 
     async def get_many(self, keys: list[bytes]) -> list[bytes | None]:
         """The values of ``keys`` (``None`` where missing), in ``MGET``s of ``MGET_BATCH``."""
-        if not keys:
-            return []
-        pipe = self.client.pipeline(transaction=False)
-        if self.is_cluster:  # the keys sit in many slots: one GET each, grouped per node
-            for key in keys:
-                pipe.get(key)
-            values: list[bytes | None] = await self.call(pipe.execute())
-            return values
-        for start in range(0, len(keys), MGET_BATCH):
-            pipe.mget(keys[start : start + MGET_BATCH])
-        replies: list[list[bytes | None]] = await self.call(pipe.execute())
+        return self.values_of(await self.read_many(self.get_commands(keys)))
+
+    def get_commands(self, keys: list[bytes]) -> list[Command]:
+        """The reads of ``keys``: ``MGET``s of ``MGET_BATCH``, or on a cluster (the keys sit in
+        many slots) one GET each. ``values_of`` turns their replies into the values."""
+        if self.is_cluster:
+            return [("GET", key) for key in keys]
+        return [("MGET", *keys[i : i + MGET_BATCH]) for i in range(0, len(keys), MGET_BATCH)]
+
+    def values_of(self, replies: list[Any]) -> list[bytes | None]:
+        if self.is_cluster:
+            return replies
         return [value for reply in replies for value in reply]
+
+    async def read_many(self, commands: list[Command]) -> list[Any]:
+        """The raw replies of many reads, in order (``bulk``; a pipeline on a cluster). The
+        first error reply is raised, translated, but for a missing stream's ``XINFO`` (the
+        run was reaped since it was listed), which reads as ``None``."""
+        if self.is_cluster:
+            pipe = self.client.pipeline(transaction=False)
+            for name, *args in commands:
+                pipe.execute_command(name, *args)
+            pending = pipe.execute(raise_on_error=False)
+        else:
+            timeout = self.kwargs["socket_timeout"]
+            pending = self._retry.call_with_retry(
+                lambda: bulk.read_many(self.client, commands, timeout), _no_cleanup
+            )
+        replies: list[Any] = await self.call(pending)
+        for i, reply in enumerate(replies):
+            if isinstance(reply, Exception):
+                if isinstance(reply, rex.ResponseError) and str(reply) == "no such key":
+                    replies[i] = None
+                    continue
+                with translate_errors(self.url, self.user):
+                    raise reply
+        return replies
 
     @asynccontextmanager
     async def reader(self) -> AsyncIterator[Reader]:
@@ -235,6 +263,10 @@ class Reader:
         self.idle.set()
         if not command.cancelled():
             command.exception()  # retrieved: an abandoned command's failure is not news
+
+
+async def _no_cleanup(_error: Exception) -> None:
+    """Nothing to undo between attempts: ``bulk`` has dropped the failed connection."""
 
 
 async def diagnose(error: SuspectTLS, address: RedisAddress, url: str) -> BrokerUnavailableError:

@@ -20,10 +20,14 @@ cost the arena's producer 26 ms of p99 and Redis 43 % of a core (README, "Scalin
   ``STALE_RECHECK_S`` instead, spread over the polls.
 
 No server-side call runs long: there is no Lua here, every command is O(1) or O(log n) on its
-key except the bounded SCAN steps and MGETs, and pipelines are sent in batches of
-``FETCH_BATCH`` runs. Runs still to be read survive a cancelled call (``_pending``). The
-``:open`` sentinel, and with it the label, is deleted at close: labels seen while open are kept.
-What one run's reply says (and a fork's parent link, learned from it) is ``summary``'s.
+key except the bounded SCAN steps and MGETs, and summaries are read ``FETCH_BATCH`` runs per
+round trip: one ``XINFO STREAM`` per run (its length and both ends at once) and MGETs of the
+``:seq`` and ``:open`` values, sent through ``bulk`` (a first listing of 10,000 runs: 0.33 s,
+was 0.87 s with five commands per run through redis-py's pipeline; a Lua summary of 50 runs
+per call was no faster, 12 µs of server time per run, and blocked Redis 0.6 ms a call).
+Runs still to be read survive a cancelled call (``_pending``). The ``:open`` sentinel, and
+with it the label, is deleted at close: labels seen while open are kept. What one run's reply
+says (and a fork's parent link, learned from it) is ``summary``'s.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ import bisect
 import time
 from dataclasses import replace
 from datetime import UTC, datetime
+from typing import Any
 
 from arena_tui.broker._listing import run_status, sort_key, sort_runs
 from arena_tui.broker.models import RunInfo, RunMeta, RunStatus
@@ -41,16 +46,18 @@ from arena_tui.broker.redis.summary import (
     NEVER,
     Summary,
     last_activity,
+    needs_ttl,
     next_poll,
     read_summary,
     settled,
+    stream_info,
 )
 
 SCAN_COUNT = 1000
 """Keys per SCAN step: ~0.2 ms of server time each (Redis 7.0; its MATCH copies every key)."""
 FETCH_BATCH = 1000
-"""Runs per pipeline round trip when summaries are read. Redis reads a pipeline 16 KB at a
-time and serves other clients in between, so a long one never holds the server for long."""
+"""Runs per round trip when summaries are read. Redis reads a client's commands 16 KB at a
+time and serves other clients in between, so a long batch never holds the server for long."""
 RESCAN_EVERY_S = 30.0
 """A full SCAN at least this often, for changes ``DBSIZE`` cannot see."""
 
@@ -186,28 +193,14 @@ class RunLister:
         return changed
 
     async def _fetch(self, stale_after: float) -> None:
-        """Read the summary of each pending run (``FETCH_BATCH`` runs per round trip); the
-        sentinel and its TTL only of runs whose ``:open`` key was seen (a finished run needs
-        four commands, not six)."""
+        """Read the summary of each pending run, ``FETCH_BATCH`` runs per round trip."""
         runs = dict(self._pending)
         run_ids = sorted(runs)
         for start in range(0, len(run_ids), FETCH_BATCH):
             batch = run_ids[start : start + FETCH_BATCH]
-            pipe = self._conns.client.pipeline(transaction=False)
-            for run_id in batch:
-                keys = self._layout.keys(run_id)
-                if runs[run_id]:
-                    pipe.get(keys.open)
-                    pipe.pttl(keys.open)
-                pipe.get(keys.seq)
-                pipe.xlen(keys.events)
-                pipe.xrange(keys.events, "-", "+", count=1)
-                pipe.xrevrange(keys.events, "+", "-", count=1)
-            replies = iter(await self._conns.call(pipe.execute()))
+            replies = await self._read_batch(batch, runs)
             clock, now = time.monotonic(), datetime.now(UTC)
-            for run_id in batch:
-                sentinel_and_ttl = [next(replies), next(replies)] if runs[run_id] else [None, -2]
-                reply = [*sentinel_and_ttl, *(next(replies) for _ in range(4))]
+            for run_id, reply in zip(batch, replies, strict=True):
                 summary = read_summary(
                     run_id,
                     reply,
@@ -219,6 +212,30 @@ class RunLister:
                 )
                 self._put(run_id, summary)
                 self._pending.pop(run_id, None)
+
+    async def _read_batch(self, batch: list[str], runs: dict[str, bool]) -> list[list[Any]]:
+        """Each run's reply for ``read_summary`` in one round trip (``Connections.read_many``):
+        the ``:seq`` values, and the ``:open`` sentinels of the runs whose key was seen, in
+        MGETs; one ``XINFO STREAM`` per run (length, first and last entry in one command). A
+        sentinel's PTTL (when the run opened) is read, in a second round trip, only where
+        nothing else dates the run."""
+        keys = [self._layout.keys(run_id) for run_id in batch]
+        opened = [i for i, run_id in enumerate(batch) if runs[run_id]]
+        conns = self._conns
+        reads = conns.get_commands([k.seq for k in keys] + [keys[i].open for i in opened])
+        out = await conns.read_many([*reads, *(("XINFO STREAM", k.events) for k in keys)])
+        values = conns.values_of(out[: len(reads)])
+        replies = [
+            [None, -2, values[i], *stream_info(info)] for i, info in enumerate(out[len(reads) :])
+        ]
+        for j, i in enumerate(opened):
+            replies[i][0] = values[len(batch) + j]
+        undated = [i for i in opened if needs_ttl(replies[i])]
+        if undated:
+            ttls = await conns.read_many([("PTTL", keys[i].open) for i in undated])
+            for i, pttl in zip(undated, ttls, strict=True):
+                replies[i][1] = pttl
+        return replies
 
     def _status(self, run_id: str, now: datetime, stale_after: float) -> RunInfo:
         """The run's info with its status as of ``now`` (kept, so an unchanged one is free)."""

@@ -18,7 +18,7 @@ from typing import Any
 from arena_tui.broker import codec
 from arena_tui.broker.models import Envelope
 
-RAW = ("XRANGE", "XREVRANGE", "XREAD")
+RAW = ("XRANGE", "XREVRANGE", "XREAD", "XINFO STREAM")
 
 Entry = tuple[bytes, Sequence[bytes] | Mapping[bytes, bytes]]
 

@@ -16,13 +16,13 @@ a per-poll read.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from arena_tui.broker import codec
-from arena_tui.broker._listing import CLOSED_GRACE_S
-from arena_tui.broker.models import RunInfo, RunMeta, RunStatus, fork_parent
+from arena_tui.broker._listing import CLOSED_GRACE_S, run_status
+from arena_tui.broker.models import RunInfo, RunMeta, fork_parent
 from arena_tui.broker.redis import replies
 from arena_tui.broker.redis.keys import OPEN_TTL_S
 
@@ -71,20 +71,50 @@ def read_summary(
     if is_open and pttl > 0:
         opened_at = now - timedelta(milliseconds=OPEN_TTL_S * 1000 - pttl)
     last_event_at = codec.decode_ts(replies.value(tail[0][1], b"ts")) if tail else None
+    active = last_event_at or meta.started_at or opened_at
     info = RunInfo(
         run_id=run_id,
         meta=meta,
-        status=RunStatus.OPEN if is_open else RunStatus.FINISHED,  # set by the lister
+        status=run_status(is_open=is_open, last_activity=active, now=now, stale_after=stale_after),
         n_events=int(length),
         last_seq=max(int_or_zero(seq_raw), last_entry_seq),
         available_from=codec.parse_entry_id(head[0][0])[0] if head else 0,
         last_event_at=last_event_at,
         parent=_parent(head, known),
     )
-    suffixes = {b":open": is_open, b":seq": seq_raw is not None, b":events": length > 0}
-    present = frozenset(suffix for suffix, exists in suffixes.items() if exists)
-    summary = Summary(info, sentinel, seq_raw, opened_at, present, clock)
-    return replace(summary, next_poll=next_poll(summary, clock, stale_after))
+    present = _SUFFIXES[is_open, seq_raw is not None, length > 0]
+    poll = _poll_at(run_id, is_open, active, clock, now, stale_after)
+    return Summary(info, sentinel, seq_raw, opened_at, present, poll)
+
+
+_SUFFIXES = {
+    (is_open, has_seq, has_events): frozenset(
+        suffix
+        for suffix, exists in ((b":open", is_open), (b":seq", has_seq), (b":events", has_events))
+        if exists
+    )
+    for is_open in (False, True)
+    for has_seq in (False, True)
+    for has_events in (False, True)
+}
+"""Which keys a run has, one shared frozenset per combination."""
+
+
+def stream_info(reply: Any) -> tuple[int, list[Any], list[Any]]:
+    """Length, first and last entry (each ``[]`` or a one-entry list, as ``XRANGE ... COUNT 1``
+    answers) from a raw ``XINFO STREAM`` reply; ``None`` (a missing key) is an empty stream."""
+    if reply is None:
+        return 0, [], []
+    fields = dict(zip(reply[::2], reply[1::2], strict=True))
+    first, last = fields.get(b"first-entry"), fields.get(b"last-entry")
+    return int(fields[b"length"]), [first] if first else [], [last] if last else []
+
+
+def needs_ttl(reply: list[Any]) -> bool:
+    """Whether only the sentinel's PTTL can date this open run (``reply`` as ``read_summary``
+    takes it): no event in its stream and no start time in its sentinel."""
+    sentinel, _pttl, _seq, _length, _head, tail = reply
+    return sentinel is not None and not tail and codec.decode_meta(sentinel).started_at is None
 
 
 def _parent(head: list[Any], known: Summary | None) -> tuple[str, int] | None:
@@ -114,12 +144,24 @@ def last_activity(summary: Summary) -> datetime | None:
 
 def next_poll(summary: Summary, clock: float, stale_after: float) -> float:
     """When to poll a run again: every listing while it may change, rarely or never after."""
+    is_open = summary.sentinel is not None
     active = last_activity(summary)
-    quiet = (datetime.now(UTC) - active).total_seconds() if active is not None else NEVER
+    return _poll_at(summary.info.run_id, is_open, active, clock, datetime.now(UTC), stale_after)
+
+
+def _poll_at(
+    run_id: str,
+    is_open: bool,
+    active: datetime | None,
+    clock: float,
+    now: datetime,
+    stale_after: float,
+) -> float:
+    quiet = (now - active).total_seconds() if active is not None else NEVER
     if quiet <= stale_after:
         return clock  # open and busy, or closed only just: its events may still be landing
-    if summary.sentinel is not None:
-        return clock + STALE_RECHECK_S * (0.5 + hash(summary.info.run_id) % 100 / 100)
+    if is_open:
+        return clock + STALE_RECHECK_S * (0.5 + hash(run_id) % 100 / 100)
     return NEVER
 
 
