@@ -76,8 +76,10 @@ class ArenaApp(App[None]):
     def on_ready(self) -> None:
         # Everything built to get here (Textual, the stylesheet, the screens) lives as long as
         # the app: move it out of the collector's reach, so the full collections a busy tail
-        # triggers walk only what came after (CPython's advice for long-lived processes).
+        # triggers walk only what came after (CPython's advice for long-lived processes). The
+        # CLI starts the app with the collector off (``cli.app.run_app``): on from here.
         gc.freeze()
+        gc.enable()
         # Full collections keep CPython's pace. Making them ten times rarer spared a 200,000-event
         # catch-up 0.26-0.68 s, but every run switch and palette opening leaves cycles, and
         # freed in piles they became RSS steps for good (+18-52 MiB in the 30-minute soak;
