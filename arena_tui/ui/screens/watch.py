@@ -107,6 +107,9 @@ class WatchScreen(Screen[None]):
             self.open_run(run_id, seq)
         self.log_pane.focus()
 
+    def on_unmount(self) -> None:
+        self.feed.frames.clear()  # a backlog's collector pace ends with the screen
+
     @property
     def closing(self) -> bool:
         """Textual marks a screen ``_pruning`` (then ``_closing``) as it goes: workers keep off."""
