@@ -74,22 +74,24 @@ async def test_replies_come_in_order_as_a_pipeline_answers_with_errors_in_place(
 async def test_a_read_cut_off_half_way_leaves_no_reply_behind(
     client: aioredis.Redis, raw: redis.Redis, key_prefix: str, how: str
 ) -> None:
-    key, big = f"{key_prefix}:text".encode(), f"{key_prefix}:big".encode()
+    """A server that stalls mid-batch (here a ``BLPOP`` that answers nil after 1 s): the read is
+    cut off while it waits, and the late reply must not become the next command's."""
+    key = f"{key_prefix}:text".encode()
     raw.set(key, b"mine")
-    raw.set(big, b"x" * 65_536)
-    many: list[bulk.Command] = [("GET", big)] * 1000  # 64 MiB of replies to a short request
+    stalled: list[bulk.Command] = [("GET", key), ("BLPOP", f"{key_prefix}:none".encode(), b"1")]
 
     if how == "deadline":
         with pytest.raises(rex.TimeoutError):
-            await bulk.read_many(client, many, timeout_s=0.005)
+            await bulk.read_many(client, stalled, timeout_s=0.2)
     else:
-        reading = asyncio.ensure_future(bulk.read_many(client, many, timeout_s=None))
-        await asyncio.sleep(0.005)  # into the replies, well before their end
+        reading = asyncio.ensure_future(bulk.read_many(client, stalled, timeout_s=None))
+        await asyncio.sleep(0.2)  # the GET's reply is read; the BLPOP's is a second away
         reading.cancel()
         with pytest.raises(asyncio.CancelledError):
             await reading
 
     assert await client.get(key) == b"mine"
+    await asyncio.sleep(1.0)  # past the BLPOP's reply, had the socket been kept
     assert await bulk.read_many(client, [("GET", key)], timeout_s=5.0) == [b"mine"]
 
 

@@ -42,7 +42,8 @@ def pack(commands: Sequence[Command]) -> bytes:
 
 async def read_many(client: Any, commands: Sequence[Command], timeout_s: float | None) -> list[Any]:
     """The replies of ``commands`` (error replies as exceptions, in place), sent on one of
-    ``client``'s pooled connections. ``timeout_s`` bounds the whole batch (None: no bound)."""
+    ``client``'s pooled connections. ``timeout_s`` bounds the whole batch (None: no bound): it
+    cuts a read that waits on a stalled server; replies already received are read on."""
     if not commands:
         return []
     pool = client.connection_pool
