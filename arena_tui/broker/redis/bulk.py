@@ -7,7 +7,8 @@ Python, and every reply is read inside its own ``asyncio.timeout`` (a timer sche
 cancelled per reply). ``read_many`` packs the whole batch at once (every argument is already
 ``bytes``) and reads the replies under one deadline for the batch, through redis-py's own
 connection (its pool, AUTH, TLS and hiredis parser): 10,000 ``XINFO STREAM`` take 0.09 s
-instead of 0.17 s (``python -m bench --only run_list``, README Performance).
+instead of 0.17 s on a 2-core box (a probe of that read alone; figure 6 of ``python -m bench``
+times the whole listing).
 
 Only standalone servers: a cluster's keys sit on many nodes and its pipeline routes them.
 Replies come raw (no redis-py response callbacks). An error reply comes back in its place as
