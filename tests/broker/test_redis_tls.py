@@ -19,8 +19,8 @@ from arena_tui.broker import BrokerConfigError, BrokerUnavailableError, Event, R
 from arena_tui.broker.backoff import Backoff
 from arena_tui.broker.follow import follow
 from arena_tui.broker.follow_items import Batch, FollowItem, Reconnected
-from arena_tui.broker.redis import RedisStreamsBroker, connection
-from arena_tui.broker.redis.connection import PROBE_TIMEOUT_S
+from arena_tui.broker.redis import RedisStreamsBroker, connection, diagnose
+from arena_tui.broker.redis.diagnose import PROBE_TIMEOUT_S
 from arena_tui.broker.redis.errors import SuspectTLS
 from arena_tui.broker.redis.url import RedisAddress
 from tests.broker.tls_certs import Certs, TlsRedis, make_certs
@@ -173,7 +173,7 @@ async def test_a_killed_connection_is_no_tls_mismatch(
     no TLS probe (which waits up to PROBE_TIMEOUT_S on a plain server), the tail is back at once
     and loses or repeats nothing."""
     probes: list[str] = []
-    real_diagnose = connection.diagnose
+    real_diagnose = diagnose.diagnose  # called from the clients in connection
 
     async def spy(error: SuspectTLS, address: RedisAddress, url: str) -> BrokerUnavailableError:
         probes.append(str(error))

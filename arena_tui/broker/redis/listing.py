@@ -225,11 +225,11 @@ class RunLister:
         reads = conns.get_commands([k.seq for k in keys] + [keys[i].open for i in opened])
         out = await conns.read_many([*reads, *(("XINFO STREAM", k.events) for k in keys)])
         values = conns.values_of(out[: len(reads)])
+        sentinels = dict(zip(opened, values[len(batch) :], strict=True))
         replies = [
-            [None, -2, values[i], *stream_info(info)] for i, info in enumerate(out[len(reads) :])
+            [sentinels.get(i), -2, values[i], *stream_info(info)]
+            for i, info in enumerate(out[len(reads) :])
         ]
-        for j, i in enumerate(opened):
-            replies[i][0] = values[len(batch) + j]
         undated = [i for i in opened if needs_ttl(replies[i])]
         if undated:
             ttls = await conns.read_many([("PTTL", keys[i].open) for i in undated])
